@@ -1,0 +1,41 @@
+# Task API: every command a developer needs. `make help` lists them.
+# The virtualenv lives in backend/.venv and is (re)built from backend/requirements.lock.
+
+PYTHON ?= python3
+VENV := backend/.venv
+BIN := $(CURDIR)/$(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run migrate test token lint format
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(INSTALLED): backend/requirements.lock
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r backend/requirements.lock
+	touch $@
+
+venv: $(INSTALLED) ## Create the virtualenv and install the pinned dependencies
+
+migrate: venv ## Bring the database to the latest revision (alembic upgrade head)
+	cd backend && $(BIN)/alembic upgrade head
+
+run: migrate ## Migrate, then serve the API on http://$(HOST):$(PORT) (docs at /docs)
+	cd backend && exec $(BIN)/uvicorn src.main:app --host $(HOST) --port $(PORT)
+
+test: venv ## Run the whole test suite against real PostgreSQL
+	cd backend && $(BIN)/pytest
+
+token: venv ## Print a bearer token for local use: make token EMAIL=ada@example.com
+	@cd backend && $(BIN)/python -m src.cli.token --email "$(EMAIL)"
+
+lint: venv ## ruff check, ruff format --check and mypy
+	cd backend && $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy src tests alembic
+
+format: venv ## Format the code with ruff
+	cd backend && $(BIN)/ruff check --fix . && $(BIN)/ruff format .

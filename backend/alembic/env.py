@@ -1,0 +1,93 @@
+"""Alembic environment: the application's models and settings, one migrator at a time.
+
+The database URL comes from the application settings (DATABASE_URL, or the embedded server
+when it is unset). Tests override it with `config.attributes["database_url"]`, or hand over an
+open connection with `config.attributes["connection"]` (pytest-alembic does).
+"""
+
+from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import Connection, create_engine, pool, text
+from sqlalchemy.engine import URL
+from sqlmodel import SQLModel
+
+import src.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from src.database_url import normalize_database_url
+from src.db import resolve_database_url
+from src.settings import get_settings
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logging", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = SQLModel.metadata
+
+# Session-level advisory lock held while migrating, so that two replicas deploying at the
+# same moment apply each revision once: the second waits, then finds nothing left to do.
+MIGRATION_LOCK_KEY = 7_236_417_001
+
+
+def _database_url() -> URL:
+    override = config.attributes.get("database_url")
+    if override is not None:
+        return normalize_database_url(str(override))
+    return resolve_database_url(get_settings())
+
+
+def _configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        compare_server_default=True,
+        # Each revision commits on its own: a failing revision leaves the database at the
+        # revision before it, schema and data, thanks to PostgreSQL's transactional DDL.
+        transaction_per_migration=True,
+    )
+
+
+def run_migrations_offline() -> None:
+    """`alembic upgrade --sql`: render SQL without connecting (no embedded server needed)."""
+    context.configure(
+        dialect_name="postgresql",
+        target_metadata=target_metadata,
+        literal_binds=True,
+        transaction_per_migration=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    given: Connection | None = config.attributes.get("connection")
+    if given is not None:
+        # The caller owns this connection and its transaction.
+        _configure(given)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
+    engine = create_engine(_database_url(), poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            connection.commit()
+            try:
+                _configure(connection)
+                with context.begin_transaction():
+                    context.run_migrations()
+            finally:
+                connection.rollback()
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+                connection.commit()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

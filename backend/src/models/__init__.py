@@ -1,0 +1,35 @@
+"""Every table model, imported here so that SQLModel.metadata (Alembic's target) has them all."""
+
+from sqlmodel import SQLModel
+
+# Names for constraints and indexes that new revisions create. Revision 001 names its own
+# objects as the seed's hand-written DDL named them (users_pkey, tasks_user_id_fkey, ...).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+from src.models.task import (  # noqa: E402
+    Task,
+    TaskCompletion,
+    TaskCreate,
+    TaskPublic,
+    TaskReplace,
+    TaskUpdate,
+)
+from src.models.user import User, UserPublic  # noqa: E402
+
+__all__ = [
+    "SQLModel",
+    "Task",
+    "TaskCompletion",
+    "TaskCreate",
+    "TaskPublic",
+    "TaskReplace",
+    "TaskUpdate",
+    "User",
+    "UserPublic",
+]

@@ -1,0 +1,85 @@
+"""Tasks: Base (field limits) -> Create / Replace / Update -> table model -> Public."""
+
+import uuid
+from datetime import datetime
+from typing import Any, Self
+
+from pydantic import ConfigDict, StrictBool, field_validator, model_validator
+from sqlalchemy import text
+from sqlmodel import Field, SQLModel
+
+from src.models._common import UTCDateTime, check_text, created_at_field, updated_at_field
+
+TITLE_MAX_LENGTH = 500
+DESCRIPTION_MAX_LENGTH = 5000
+
+
+class TaskBase(SQLModel):
+    title: str = Field(min_length=1, max_length=TITLE_MAX_LENGTH)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
+    is_completed: bool = False
+
+
+class _ClientInput(SQLModel):
+    """Bodies sent by clients: no unknown or server-owned fields, no type coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)  # type: ignore[assignment]
+
+    @field_validator("title", "description", check_fields=False)
+    @classmethod
+    def _storable_text(cls, value: str | None) -> str | None:
+        return check_text(value)
+
+    @field_validator("title", check_fields=False)
+    @classmethod
+    def _title_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class TaskCreate(_ClientInput, TaskBase):
+    is_completed: StrictBool = False
+
+
+class TaskReplace(TaskCreate):
+    """PUT body: every field is replaced; omitted optional fields return to their defaults."""
+
+
+class TaskUpdate(_ClientInput):
+    """PATCH body (JSON merge patch): only the fields sent change; null clears description."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX_LENGTH)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
+    is_completed: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _required_columns_not_null(self) -> Self:
+        for name in ("title", "is_completed"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} may be changed but not set to null")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+class TaskCompletion(_ClientInput):
+    is_completed: StrictBool
+
+
+class Task(TaskBase, table=True):
+    __tablename__ = "tasks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", index=True)
+    is_completed: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    created_at: datetime = created_at_field()
+    updated_at: datetime = updated_at_field()
+
+
+class TaskPublic(TaskBase):
+    id: int
+    user_id: uuid.UUID
+    created_at: UTCDateTime
+    updated_at: UTCDateTime

@@ -1,0 +1,116 @@
+"""One typed settings object, read from the environment and the repository's `.env`.
+
+Every variable is documented in `.env.example`. `Settings` refuses values that are unsafe
+in production (see `_refuse_unsafe_production_values`), so a misconfigured deploy fails at
+start-up instead of serving with a guessable secret.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# The placeholder shipped in .env.example; development may use it, production may not.
+PLACEHOLDER_SECRET = "change-me-dev-only-secret-at-least-32-bytes"  # noqa: S105
+MIN_SECRET_BYTES = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=REPO_ROOT / ".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    app_env: Literal["development", "test", "production"] = "development"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # Database. Unset: an embedded PostgreSQL (pgserver) keeps its data in EMBEDDED_PGDATA.
+    database_url: SecretStr | None = None
+    embedded_pgdata: Path = REPO_ROOT / ".pgdata"
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_connect_timeout_seconds: int = Field(default=5, ge=1)
+    db_application_name: str = "task-api"
+
+    # Bearer tokens: a JWKS URL (asymmetric keys) and/or an HS256 shared secret.
+    jwt_jwks_url: str | None = None
+    jwt_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("JWT_SECRET", "BETTER_AUTH_SECRET")
+    )
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    jwt_jwks_cache_seconds: int = Field(default=300, ge=0)
+    # An unknown `kid` refetches the key set at most once per this many seconds, so a flood
+    # of tokens with made-up key ids cannot turn into a flood of requests to the issuer.
+    jwt_jwks_min_refresh_seconds: float = Field(default=5.0, ge=0)
+
+    # Signs pagination cursors so that a client cannot forge or reuse another user's cursor.
+    cursor_secret: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("jwt_jwks_url", "jwt_issuer", "jwt_audience", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("database_url", "jwt_secret", mode="before")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production_values(self) -> "Settings":
+        if self.app_env != "production":
+            return self
+        problems: list[str] = []
+        if self.jwt_jwks_url is None and self.jwt_secret is None:
+            problems.append("no token key source: set JWT_JWKS_URL or JWT_SECRET")
+        if self.jwt_secret is not None:
+            problems += _secret_problems("JWT_SECRET", self.jwt_secret)
+        problems += _secret_problems("CURSOR_SECRET", self.cursor_secret)
+        if self.database_url is None:
+            problems.append("DATABASE_URL is required (the embedded server is for development)")
+        if "*" in self.cors_origins:
+            problems.append("CORS_ORIGINS may not be '*'")
+        if problems:
+            raise ValueError("unsafe production settings: " + "; ".join(problems))
+        return self
+
+    @property
+    def hs256_secret(self) -> str | None:
+        """The HS256 secret; outside production the placeholder stands in, so `make token` works."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        if self.app_env != "production" and self.jwt_jwks_url is None:
+            return PLACEHOLDER_SECRET
+        return None
+
+
+def _secret_problems(name: str, secret: SecretStr) -> list[str]:
+    value = secret.get_secret_value()
+    if value == PLACEHOLDER_SECRET:
+        return [f"{name} is the placeholder from .env.example"]
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        return [f"{name} is shorter than {MIN_SECRET_BYTES} bytes"]
+    return []
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
