@@ -14,11 +14,13 @@ PORT ?= 8000
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
+# Progress goes to stderr so that `TOKEN=$$(make token ...)` captures only the token.
 $(INSTALLED): backend/requirements.lock
-	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r backend/requirements.lock
-	touch $@
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
+	@echo "Creating $(VENV) and installing backend/requirements.lock ..." >&2
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r backend/requirements.lock >&2
+	@touch $@
 
 venv: $(INSTALLED) ## Create the virtualenv and install the pinned dependencies
 

@@ -15,6 +15,9 @@ from sqlalchemy.engine import URL, make_url
 
 log = logging.getLogger(__name__)
 
+# platformdirs (used by pgserver) warns when XDG_RUNTIME_DIR is unset, as in CI; harmless.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+
 APP_DATABASE = "taskapi"
 
 
@@ -23,10 +26,7 @@ def embedded_server_url(pgdata: Path, database: str = "postgres") -> URL:
     import pgserver  # imported here: only the embedded path pays for it
 
     pgdata.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); harmless here.
-        warnings.simplefilter("ignore")
-        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
     # Keep a reference for the life of the process: pgserver stops the server when the
     # last handle of the last process using it is garbage collected.
     _handles.append(server)

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlmodel import Field, SQLModel
 
 from src.models._common import UTCDateTime, check_text, created_at_field, updated_at_field
+from src.pagination import DEFAULT_SORT, SortOrder
 
 TITLE_MAX_LENGTH = 500
 DESCRIPTION_MAX_LENGTH = 5000
@@ -83,3 +84,26 @@ class TaskPublic(TaskBase):
     user_id: uuid.UUID
     created_at: UTCDateTime
     updated_at: UTCDateTime
+
+
+class TaskListQuery(SQLModel):
+    """Query of GET /api/{user_id}/tasks. Unknown parameters are refused."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    completed: bool | None = Field(default=None, description="Only done (true) or open (false)")
+    q: str | None = Field(
+        default=None,
+        max_length=TITLE_MAX_LENGTH,
+        description="Case-insensitive substring of the title or the description",
+    )
+    sort: SortOrder = Field(default=DEFAULT_SORT, description="Order; `-` means descending")
+    limit: int = Field(default=50, ge=1, le=200, description="Page size")
+    cursor: str | None = Field(
+        default=None, max_length=1024, description="Opaque; from the previous page's Link header"
+    )
+
+    @field_validator("q")
+    @classmethod
+    def _storable_query(cls, value: str | None) -> str | None:
+        return check_text(value)

@@ -1,0 +1,137 @@
+"""Annotated dependency aliases, in one place: routes declare what they need by type."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from src.auth import Claims, InvalidTokenError, SigningKeysUnavailableError, TokenVerifier
+from src.db import get_session
+from src.errors import (
+    ForbiddenError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+    UnsupportedMediaTypeError,
+)
+from src.models import User
+from src.pagination import CursorCodec
+from src.repositories import TaskRepository, UserRepository
+from src.settings import Settings
+
+# scope="function": the session's commit runs before the response is sent (see src/db.py).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_token_verifier(request: Request) -> TokenVerifier:
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return verifier
+
+
+def get_cursor_codec(request: Request) -> CursorCodec:
+    codec: CursorCodec = request.app.state.cursor_codec
+    return codec
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+CursorCodecDep = Annotated[CursorCodec, Depends(get_cursor_codec)]
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="BearerJWT",
+    bearerFormat="JWT",
+    description="A JWT from your identity provider (Better Auth) or `make token` locally.",
+)
+
+
+def get_claims(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    verifier: Annotated[TokenVerifier, Depends(get_token_verifier)],
+) -> Claims:
+    """The verified claims of the bearer token. Nothing here touches the database."""
+    if credentials is None or not credentials.credentials:
+        raise UnauthorizedError("a bearer token is required", credentials_sent=False)
+    try:
+        return verifier.verify(credentials.credentials)
+    except SigningKeysUnavailableError as exc:
+        raise ServiceUnavailableError(str(exc)) from None
+    except InvalidTokenError as exc:
+        raise UnauthorizedError(str(exc)) from None
+
+
+ClaimsDep = Annotated[Claims, Depends(get_claims)]
+
+
+def get_path_claims(
+    user_id: Annotated[
+        str,
+        Path(
+            max_length=255,
+            description="The caller: the token's `sub`, or the UUID the service derives from it.",
+        ),
+    ],
+    claims: ClaimsDep,
+) -> Claims:
+    """The claims, when the path's {user_id} names the caller; 403 otherwise (before any SQL)."""
+    if user_id == claims.subject or _same_uuid(user_id, claims.user_id):
+        return claims
+    raise ForbiddenError("the path names another user")
+
+
+def _same_uuid(text: str, user_id: uuid.UUID) -> bool:
+    try:
+        return uuid.UUID(text) == user_id
+    except ValueError:
+        return False
+
+
+def get_user_repo(session: SessionDep) -> UserRepository:
+    return UserRepository(session)
+
+
+def get_task_repo(session: SessionDep) -> TaskRepository:
+    return TaskRepository(session)
+
+
+UserRepo = Annotated[UserRepository, Depends(get_user_repo, scope="function")]
+TaskRepo = Annotated[TaskRepository, Depends(get_task_repo, scope="function")]
+
+
+def _provision(claims: Claims, users: UserRepository) -> User:
+    if claims.email is None:
+        existing = users.get(claims.user_id)
+        if existing is None:
+            raise UnauthorizedError("the token has no email claim, needed to create the user")
+        return existing
+    return users.ensure(claims.user_id, claims.email)
+
+
+def get_current_user(claims: ClaimsDep, users: UserRepo) -> User:
+    return _provision(claims, users)
+
+
+def get_path_user(claims: Annotated[Claims, Depends(get_path_claims)], users: UserRepo) -> User:
+    return _provision(claims, users)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user, scope="function")]
+PathUser = Annotated[User, Depends(get_path_user, scope="function")]
+
+
+def require_json_body(request: Request) -> None:
+    """A request that carries a body must say it is JSON (application/json or +json): 415
+    otherwise, rather than guessing and failing later with a confusing validation error."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    has_body = request.headers.get("content-length", "0") != "0" or (
+        "transfer-encoding" in request.headers
+    )
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if has_body and not (media_type == "application/json" or media_type.endswith("+json")):
+        raise UnsupportedMediaTypeError("send the body as application/json")

@@ -1,0 +1,204 @@
+"""The one place where errors become HTTP responses: application/problem+json (RFC 9457).
+
+Domain exceptions carry their status; request validation becomes 422 with an `errors` list
+naming each bad field (400 when the body is not JSON at all); anything unexpected is a bare
+500 that says nothing about the internals (the details go to the log).
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from src.errors import DomainError, ServiceUnavailableError, UnauthorizedError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_PREFIX = "urn:task-api:problem:"
+
+
+class Problem(BaseModel):
+    type: str = Field(examples=[TYPE_PREFIX + "not-found"])
+    title: str = Field(examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["no such task"])
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted location of the bad value", examples=["body.title"])
+    message: str = Field(examples=["String should have at most 500 characters"])
+    type: str = Field(examples=["string_too_long"])
+
+
+class ValidationProblem(Problem):
+    errors: list[FieldError]
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {"type": TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail}
+    return JSONResponse(
+        {**body, **extra}, status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    headers = None
+    if isinstance(exc, UnauthorizedError):
+        headers = {"WWW-Authenticate": _www_authenticate(exc)}
+    elif isinstance(exc, ServiceUnavailableError):
+        headers = {"Retry-After": str(exc.retry_after_seconds)}
+    return problem_response(exc.status, exc.slug, exc.title, exc.detail, headers)
+
+
+def _www_authenticate(exc: UnauthorizedError) -> str:
+    if not exc.credentials_sent:
+        return 'Bearer realm="task-api"'
+    safe = exc.detail.replace('"', "'")
+    return f'Bearer realm="task-api", error="invalid_token", error_description="{safe}"'
+
+
+def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            "field": ".".join(str(part) for part in err["loc"]),
+            "message": err["msg"],
+            "type": err["type"],
+        }
+        for err in exc.errors()
+    ]
+    if any(err["type"] == "json_invalid" for err in errors):
+        return problem_response(
+            400, "malformed-json", "Malformed JSON", "the body is not valid JSON"
+        )
+    return problem_response(
+        422, "validation", "Validation failed", "the request has invalid fields", errors=errors
+    )
+
+
+def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    slug = exc.__class__.__name__ if exc.status_code >= 500 else f"http-{exc.status_code}"
+    title = _PHRASES.get(exc.status_code, "Error")
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    return problem_response(exc.status_code, slug, title, detail, dict(exc.headers or {}))
+
+
+def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        500, "internal", "Internal Server Error", "the server failed; the error was logged"
+    )
+
+
+_PHRASES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    500: "Internal Server Error",
+}
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route can answer, with examples.
+
+    FastAPI documents a response `model` as application/json; `problem_json_openapi` below
+    moves error bodies to application/problem+json, which is what the handlers send.
+    """
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        example = _EXAMPLES[status]
+        out[status] = {
+            "model": ValidationProblem if status == 422 else Problem,
+            "description": example["title"],
+            "content": {PROBLEM_JSON: {"example": example}},
+        }
+    return out
+
+
+def problem_json_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """An `app.openapi` that documents every 4xx/5xx body as application/problem+json."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            for item in schema.get("paths", {}).values():
+                for operation in item.values():
+                    for code, response in operation.get("responses", {}).items():
+                        content = response.get("content", {})
+                        if code[0] in "45" and "application/json" in content:
+                            json_schema = content.pop("application/json")["schema"]
+                            content.setdefault(PROBLEM_JSON, {})["schema"] = json_schema
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    return openapi
+
+
+def _example(status: int, slug: str, title: str, detail: str, **extra: Any) -> dict[str, Any]:
+    return {"type": TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail, **extra}
+
+
+_EXAMPLES = {
+    415: _example(
+        415, "unsupported-media-type", "Unsupported Media Type", "send the body as application/json"
+    ),
+    400: _example(400, "invalid-request", "Invalid request", "cursor is malformed or was altered"),
+    401: _example(401, "unauthorized", "Unauthorized", "token expired"),
+    403: _example(403, "forbidden", "Forbidden", "the path names another user"),
+    404: _example(404, "not-found", "Not Found", "no such task"),
+    409: _example(
+        409, "conflict", "Conflict", "this email address already belongs to another user"
+    ),
+    412: _example(
+        412,
+        "precondition-failed",
+        "Precondition Failed",
+        "the task changed since the version in If-Match; fetch it again",
+    ),
+    422: _example(
+        422,
+        "validation",
+        "Validation failed",
+        "the request has invalid fields",
+        errors=[
+            {
+                "field": "body.title",
+                "message": "String should have at most 500 characters",
+                "type": "string_too_long",
+            }
+        ],
+    ),
+}

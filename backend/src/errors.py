@@ -1,0 +1,54 @@
+"""Domain exceptions: raised by repositories and dependencies, mapped once to problem+json
+(src/api/problems.py). Routes never build error bodies themselves."""
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    status: ClassVar[int] = 400
+    slug: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Bad Request"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidRequestError(DomainError):
+    status, slug, title = 400, "invalid-request", "Invalid request"
+
+
+class UnauthorizedError(DomainError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+    def __init__(self, detail: str, *, credentials_sent: bool = True) -> None:
+        super().__init__(detail)
+        # RFC 6750: a request without credentials gets a bare challenge, no error code.
+        self.credentials_sent = credentials_sent
+
+
+class ForbiddenError(DomainError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class NotFoundError(DomainError):
+    status, slug, title = 404, "not-found", "Not Found"
+
+
+class ConflictError(DomainError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailedError(DomainError):
+    status, slug, title = 412, "precondition-failed", "Precondition Failed"
+
+
+class UnsupportedMediaTypeError(DomainError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported Media Type"
+
+
+class ServiceUnavailableError(DomainError):
+    """A dependency (the database, the identity provider's keys) is unreachable; retry later."""
+
+    status, slug, title = 503, "unavailable", "Service Unavailable"
+    retry_after_seconds: ClassVar[int] = 5

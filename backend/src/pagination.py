@@ -1,0 +1,85 @@
+"""Keyset pagination: sort orders and the opaque, signed cursor that carries a position.
+
+A cursor holds the sort key and id of the last task of a page, the sort it belongs to and
+the user it was issued to, signed with CURSOR_SECRET. Pages are keyset-based, so a page never
+repeats or skips a task when others are inserted or deleted meanwhile.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, get_args
+
+from src.errors import InvalidRequestError
+
+SortOrder = Literal[
+    "created_at", "-created_at", "updated_at", "-updated_at", "title", "-title", "id", "-id"
+]
+SORT_ORDERS: tuple[str, ...] = get_args(SortOrder)
+DEFAULT_SORT: SortOrder = "-created_at"
+_SIGNATURE_BYTES = 16
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the previous page ended: its last task's sort key and id."""
+
+    key: datetime | str | int
+    task_id: int
+
+
+def sort_column(sort: str) -> tuple[str, bool]:
+    """(column name, descending) of a sort order."""
+    return sort.removeprefix("-"), sort.startswith("-")
+
+
+class CursorCodec:
+    def __init__(self, secret: str) -> None:
+        self._key = secret.encode()
+
+    def encode(self, user_id: uuid.UUID, sort: str, position: Position) -> str:
+        key: Any = position.key
+        if isinstance(key, datetime):
+            key = key.isoformat()
+        payload = json.dumps(
+            {"u": str(user_id), "s": sort, "k": key, "i": position.task_id},
+            separators=(",", ":"),
+        ).encode()
+        return f"{_b64(payload)}.{_b64(self._sign(payload))}"
+
+    def decode(self, cursor: str, user_id: uuid.UUID, sort: str) -> Position:
+        try:
+            body, signature = cursor.split(".")
+            payload = _unb64(body)
+            valid = hmac.compare_digest(_unb64(signature), self._sign(payload))
+        except ValueError:
+            valid = False
+        if not valid:
+            raise InvalidRequestError("cursor is malformed or was altered")
+        data = json.loads(payload)
+        if data["u"] != str(user_id):
+            raise InvalidRequestError("cursor was issued to another user")
+        if data["s"] != sort:
+            raise InvalidRequestError("cursor belongs to another sort order; repeat its sort")
+        key = data["k"]
+        if sort_column(sort)[0] in ("created_at", "updated_at"):
+            key = datetime.fromisoformat(key)
+        return Position(key=key, task_id=int(data["i"]))
+
+    def _sign(self, payload: bytes) -> bytes:
+        return hmac.new(self._key, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, TypeError) as exc:
+        raise ValueError("not base64url") from exc

@@ -1,0 +1,46 @@
+"""Nobody reads or changes anyone else's tasks: another user's task is a 404, like a missing one."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.support.api_users import ApiUser, create_task
+
+FOREIGN_TASK_CALLS = [
+    ("GET", "", None),
+    ("PUT", "", {"title": "hijacked"}),
+    ("PATCH", "", {"title": "hijacked"}),
+    ("PATCH", "/complete", None),
+    ("PATCH", "/complete", {"is_completed": True}),
+    ("DELETE", "", None),
+]
+
+
+@pytest.mark.parametrize(("method", "suffix", "body"), FOREIGN_TASK_CALLS)
+def test_another_users_task_is_a_404_and_stays_untouched(
+    client: TestClient, alice: ApiUser, bob: ApiUser, method: str, suffix: str, body: object
+) -> None:
+    alices = create_task(client, alice, title="private")
+    missing = client.request(method, bob.task_url(987_654) + suffix, json=body, headers=bob.headers)
+
+    response = client.request(
+        method, bob.task_url(alices["id"]) + suffix, json=body, headers=bob.headers
+    )
+
+    assert response.status_code == 404
+    assert response.json() == missing.json()  # indistinguishable from a task that does not exist
+    assert client.get(alice.task_url(alices["id"]), headers=alice.headers).json() == alices
+
+
+def test_lists_and_counts_hold_only_the_callers_tasks(
+    client: TestClient, alice: ApiUser, bob: ApiUser
+) -> None:
+    create_task(client, alice, title="alice's")
+    create_task(client, alice, title="alice's too")
+    bobs = create_task(client, bob, title="bob's")
+
+    response = client.get(bob.tasks_url, headers=bob.headers)
+
+    assert response.json() == [bobs]
+    assert response.headers["x-total-count"] == "1"
+    searched = client.get(bob.tasks_url, params={"q": "alice"}, headers=bob.headers)
+    assert searched.json() == []

@@ -1,0 +1,56 @@
+"""Small factories for API tests: callers with tokens, and tasks created through the API."""
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+from fastapi.testclient import TestClient
+
+TEST_SECRET = "test-secret-for-the-suite-only-0123456789"
+
+
+def hs256_token(secret: str = TEST_SECRET, ttl: int = 900, **claims: Any) -> str:
+    now = int(time.time())
+    payload = {"iat": now, "exp": now + ttl, **claims}
+    return jwt.encode({k: v for k, v in payload.items() if v is not None}, secret, "HS256")
+
+
+@dataclass
+class ApiUser:
+    """A caller: its token's `sub`, email, and the id the service stores for it."""
+
+    sub: str
+    email: str
+    user_id: uuid.UUID
+    token: str = field(repr=False)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    @property
+    def tasks_url(self) -> str:
+        return f"/api/{self.sub}/tasks"
+
+    def task_url(self, task_id: int) -> str:
+        return f"{self.tasks_url}/{task_id}"
+
+
+def make_user(email: str | None = None, sub: str | None = None) -> ApiUser:
+    sub = sub or str(uuid.uuid4())
+    email = email or f"{uuid.uuid4().hex[:10]}@example.com"
+    try:
+        user_id = uuid.UUID(sub)
+    except ValueError:
+        user_id = uuid.uuid5(uuid.NAMESPACE_URL, f"#{sub}")
+    return ApiUser(sub=sub, email=email, user_id=user_id, token=hs256_token(sub=sub, email=email))
+
+
+def create_task(client: TestClient, user: ApiUser, **fields: Any) -> dict[str, Any]:
+    body = {"title": "Buy milk", **fields}
+    response = client.post(user.tasks_url, json=body, headers=user.headers)
+    assert response.status_code == 201, response.text
+    task: dict[str, Any] = response.json()
+    return task
