@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run migrate test token lint format
+.PHONY: help venv run serve migrate test test-integration integration-deps token lint format
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,8 +30,17 @@ migrate: venv ## Bring the database to the latest revision (alembic upgrade head
 run: migrate ## Migrate, then serve the API on http://$(HOST):$(PORT) (docs at /docs)
 	cd backend && exec $(BIN)/uvicorn src.main:app --host $(HOST) --port $(PORT)
 
+serve: venv ## Production serving: WORKERS=2 uvicorn workers, proxy headers, graceful stop
+	exec scripts/serve
+
 test: venv ## Run the whole test suite against real PostgreSQL
 	cd backend && $(BIN)/pytest
+
+integration-deps: ## Install the system services the integration tests use (Debian/Ubuntu, root)
+	scripts/integration-deps
+
+test-integration: venv ## Tests against pgbouncer, Redis and a headless browser (see README)
+	cd backend && $(BIN)/pytest -m integration
 
 token: venv ## Print a bearer token for local use: make token EMAIL=ada@example.com
 	@cd backend && $(BIN)/python -m src.cli.token --email "$(EMAIL)"

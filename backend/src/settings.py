@@ -64,6 +64,12 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
+    @field_validator("embedded_pgdata")
+    @classmethod
+    def _relative_to_repository(cls, value: Path) -> Path:
+        # A relative EMBEDDED_PGDATA means the same folder from backend/ (alembic) and the root.
+        return value if value.is_absolute() else REPO_ROOT / value
+
     @field_validator("jwt_jwks_url", "jwt_issuer", "jwt_audience", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
