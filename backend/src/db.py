@@ -1,10 +1,10 @@
 """The engine and the one-transaction-per-request session."""
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL
 from sqlmodel import Session, create_engine
 
@@ -20,8 +20,10 @@ def resolve_database_url(settings: Settings) -> URL:
 
 
 def create_db_engine(url: URL, settings: Settings) -> Engine:
-    return create_engine(
+    engine = create_engine(
         url,
+        # Statement parameters (task titles...) stay out of exception messages and logs.
+        hide_parameters=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
@@ -33,6 +35,17 @@ def create_db_engine(url: URL, settings: Settings) -> Engine:
             "application_name": settings.db_application_name,
         },
     )
+    timeout_ms = settings.db_statement_timeout_ms
+    if timeout_ms:
+        # A SET per new connection rather than the `options` startup parameter, which
+        # transaction-mode poolers (pgbouncer, Neon's pooler) refuse.
+        @event.listens_for(engine, "connect")
+        def _set_statement_timeout(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {int(timeout_ms)}")
+            dbapi_connection.commit()
+
+    return engine
 
 
 def get_engine(request: Request) -> Engine:

@@ -47,8 +47,20 @@ class UnsupportedMediaTypeError(DomainError):
     status, slug, title = 415, "unsupported-media-type", "Unsupported Media Type"
 
 
+class TooManyRequestsError(DomainError):
+    status, slug, title = 429, "rate-limited", "Too Many Requests"
+
+    def __init__(self, detail: str, retry_after_seconds: int) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds
+
+
 class ServiceUnavailableError(DomainError):
-    """A dependency (the database, the identity provider's keys) is unreachable; retry later."""
+    """A dependency (the database, the identity provider's keys) is unreachable, or the
+    schema is not the one this code needs; retry later."""
 
     status, slug, title = 503, "unavailable", "Service Unavailable"
-    retry_after_seconds: ClassVar[int] = 5
+
+    def __init__(self, detail: str, retry_after_seconds: int = 5) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds

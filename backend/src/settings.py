@@ -29,6 +29,12 @@ class Settings(BaseSettings):
 
     app_env: Literal["development", "test", "production"] = "development"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # json: one JSON object per line (for log shippers); console: readable. Default: console
+    # in development, json elsewhere.
+    log_format: Literal["json", "console"] | None = None
+
+    # Requests whose body is larger are refused with 413 before it is read.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
 
     # Database. Unset: an embedded PostgreSQL (pgserver) keeps its data in EMBEDDED_PGDATA.
     database_url: SecretStr | None = None
@@ -38,6 +44,13 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
     db_connect_timeout_seconds: int = Field(default=5, ge=1)
     db_application_name: str = "task-api"
+    # Server-side limit per statement, so a slow query cannot hold a worker forever (0: none).
+    db_statement_timeout_ms: int = Field(default=5000, ge=0)
+
+    # Per-user rate limit, counted in Redis so it holds across workers and machines.
+    # Off unless RATE_LIMIT_PER_MINUTE is set; then REDIS_URL is required.
+    rate_limit_per_minute: int | None = Field(default=None, ge=1)
+    redis_url: str | None = None
 
     # Bearer tokens: a JWKS URL (asymmetric keys) and/or an HS256 shared secret.
     jwt_jwks_url: str | None = None
@@ -70,15 +83,30 @@ class Settings(BaseSettings):
         # A relative EMBEDDED_PGDATA means the same folder from backend/ (alembic) and the root.
         return value if value.is_absolute() else REPO_ROOT / value
 
-    @field_validator("jwt_jwks_url", "jwt_issuer", "jwt_audience", mode="before")
+    @field_validator("jwt_jwks_url", "jwt_issuer", "jwt_audience", "redis_url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("database_url", "jwt_secret", mode="before")
+    @field_validator("database_url", "jwt_secret", "rate_limit_per_minute", mode="before")
     @classmethod
     def _empty_secret_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _rate_limit_needs_redis(self) -> "Settings":
+        if self.rate_limit_per_minute is not None and self.redis_url is None:
+            raise ValueError(
+                "RATE_LIMIT_PER_MINUTE needs REDIS_URL: counters in process memory would not "
+                "hold across worker processes"
+            )
+        return self
+
+    @property
+    def effective_log_format(self) -> str:
+        if self.log_format is not None:
+            return self.log_format
+        return "console" if self.app_env == "development" else "json"
 
     @model_validator(mode="after")
     def _refuse_unsafe_production_values(self) -> "Settings":

@@ -12,12 +12,15 @@ from src.db import get_session
 from src.errors import (
     ForbiddenError,
     ServiceUnavailableError,
+    TooManyRequestsError,
     UnauthorizedError,
     UnsupportedMediaTypeError,
 )
 from src.models import User
 from src.pagination import CursorCodec
 from src.repositories import TaskRepository, UserRepository
+from src.repositories.schema import SchemaRepository
+from src.schema_state import SchemaGate
 from src.settings import Settings
 
 # scope="function": the session's commit runs before the response is sent (see src/db.py).
@@ -51,6 +54,7 @@ _bearer = HTTPBearer(
 
 
 def get_claims(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     verifier: Annotated[TokenVerifier, Depends(get_token_verifier)],
 ) -> Claims:
@@ -58,7 +62,9 @@ def get_claims(
     if credentials is None or not credentials.credentials:
         raise UnauthorizedError("a bearer token is required", credentials_sent=False)
     try:
-        return verifier.verify(credentials.credentials)
+        claims = verifier.verify(credentials.credentials)
+        request.state.user_id = str(claims.user_id)  # for the access log line
+        return claims
     except SigningKeysUnavailableError as exc:
         raise ServiceUnavailableError(str(exc)) from None
     except InvalidTokenError as exc:
@@ -91,11 +97,22 @@ def _same_uuid(text: str, user_id: uuid.UUID) -> bool:
         return False
 
 
-def get_user_repo(session: SessionDep) -> UserRepository:
+def require_current_schema(request: Request, session: SessionDep) -> None:
+    """503 while the database's schema is not the one this code was written for."""
+    gate: SchemaGate = request.app.state.schema_gate
+    status = gate.status(SchemaRepository(session))
+    if not status.current:
+        raise ServiceUnavailableError(status.describe() + "; run `make migrate`", 30)
+
+
+CurrentSchema = Annotated[None, Depends(require_current_schema, scope="function")]
+
+
+def get_user_repo(session: SessionDep, _: CurrentSchema) -> UserRepository:
     return UserRepository(session)
 
 
-def get_task_repo(session: SessionDep) -> TaskRepository:
+def get_task_repo(session: SessionDep, _: CurrentSchema) -> TaskRepository:
     return TaskRepository(session)
 
 
@@ -135,3 +152,18 @@ def require_json_body(request: Request) -> None:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if has_body and not (media_type == "application/json" or media_type.endswith("+json")):
         raise UnsupportedMediaTypeError("send the body as application/json")
+
+
+def enforce_rate_limit(request: Request, claims: ClaimsDep) -> None:
+    """Count the caller's request; 429 past the limit. Off when no limiter is configured."""
+    limiter = request.app.state.rate_limiter
+    if limiter is None:
+        return
+    decision = limiter.check(str(claims.user_id))
+    if decision is None:  # Redis unavailable: fail open
+        return
+    request.state.response_headers = decision.headers()
+    if not decision.allowed:
+        raise TooManyRequestsError(
+            f"more than {decision.limit} requests a minute", decision.reset_seconds
+        )

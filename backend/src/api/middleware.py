@@ -1,7 +1,123 @@
-"""Pure ASGI middleware (no BaseHTTPMiddleware: it buffers bodies and breaks streaming)."""
+"""Pure ASGI middleware (BaseHTTPMiddleware would buffer bodies and break streaming).
+
+Order, outermost first: RequestContext (request id, access log line, rate-limit headers)
+-> BodySizeLimit -> SecurityHeaders -> CORS -> routes.
+"""
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
 
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from src.api.problems import problem_response
+from src.logs import request_id_var
+
+access_log = logging.getLogger("task_api.access")
+
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (the client's X-Request-ID when it is sane), returns it in
+    the response, and writes one access-log line with the route template, status, duration
+    and user id. Headers that dependencies left in `state["response_headers"]` (rate-limit
+    headers) are added to whatever response the route produced."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = _incoming_request_id(scope)
+        request_id = sent if sent is not None else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        state: dict[str, Any] = scope.setdefault("state", {})
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_context(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                for name, value in state.get("response_headers", {}).items():
+                    headers[name] = value
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_context)
+        finally:
+            route = scope.get("route")
+            access_log.info(
+                "%s %s %s",
+                scope["method"],
+                getattr(route, "path_format", "<unmatched>"),
+                status,
+                extra={
+                    "method": scope["method"],
+                    "route": getattr(route, "path_format", None),
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "user_id": state.get("user_id"),
+                    "request_id": request_id,
+                },
+            )
+            request_id_var.reset(token)
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            text = value.decode("latin-1")
+            return text if _SANE_REQUEST_ID.fullmatch(text) else None
+    return None
+
+
+class BodySizeLimitMiddleware:
+    """413 for bodies over the limit: at once when Content-Length says so, or as soon as a
+    streamed (chunked) body passes it, without ever holding more than the limit."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # FastAPI turns an HTTPException raised while reading the body into its
+                    # response; the problem handler renders it.
+                    raise HTTPException(413, self._detail())
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    def _detail(self) -> str:
+        return f"the body is larger than {self.max_bytes} bytes"
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(413, "http-413", "Content Too Large", self._detail())
+        await response(scope, receive, send)
 
 
 class SecurityHeadersMiddleware:

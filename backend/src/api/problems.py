@@ -14,9 +14,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 
-from src.errors import DomainError, ServiceUnavailableError, UnauthorizedError
+from src.errors import (
+    DomainError,
+    ServiceUnavailableError,
+    TooManyRequestsError,
+    UnauthorizedError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +67,7 @@ def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     headers = None
     if isinstance(exc, UnauthorizedError):
         headers = {"WWW-Authenticate": _www_authenticate(exc)}
-    elif isinstance(exc, ServiceUnavailableError):
+    elif isinstance(exc, ServiceUnavailableError | TooManyRequestsError):
         headers = {"Retry-After": str(exc.retry_after_seconds)}
     return problem_response(exc.status, exc.slug, exc.title, exc.detail, headers)
 
@@ -99,6 +106,21 @@ def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, slug, title, detail, dict(exc.headers or {}))
 
 
+def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # Connection refused or lost, server restarting, statement timeout, pool exhausted: the
+    # client can retry. Only the class name is logged; the message may quote SQL.
+    log.warning(
+        "database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    return problem_response(
+        503,
+        "unavailable",
+        "Service Unavailable",
+        "the database is unavailable; retry shortly",
+        {"Retry-After": "5"},
+    )
+
+
 def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(
@@ -123,6 +145,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    for database_fault in (OperationalError, InterfaceError, PoolTimeoutError):
+        app.add_exception_handler(database_fault, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
@@ -181,6 +205,12 @@ _EXAMPLES = {
     404: _example(404, "not-found", "Not Found", "no such task"),
     409: _example(
         409, "conflict", "Conflict", "this email address already belongs to another user"
+    ),
+    429: _example(
+        429, "rate-limited", "Too Many Requests", "too many requests; retry after the reset"
+    ),
+    503: _example(
+        503, "unavailable", "Service Unavailable", "the database is unavailable; retry shortly"
     ),
     412: _example(
         412,

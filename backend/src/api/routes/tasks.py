@@ -4,7 +4,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response, status
 
-from src.api.deps import CursorCodecDep, PathUser, TaskRepo, require_json_body
+from src.api.deps import (
+    CursorCodecDep,
+    PathUser,
+    TaskRepo,
+    enforce_rate_limit,
+    require_json_body,
+)
 from src.api.problems import responses
 from src.etags import etag_of, if_none_match_hits, parse_if_match
 from src.models import (
@@ -22,8 +28,8 @@ from src.repositories import TaskFilter
 router = APIRouter(
     prefix="/api/{user_id}/tasks",
     tags=["tasks"],
-    dependencies=[Depends(require_json_body)],
-    responses=responses(401, 403, 409, 422),
+    dependencies=[Depends(require_json_body), Depends(enforce_rate_limit)],
+    responses=responses(401, 403, 409, 422, 429, 503),
 )
 
 TaskId = Annotated[int, Path(ge=1, le=2_147_483_647, description="The task's id")]

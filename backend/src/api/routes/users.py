@@ -1,12 +1,17 @@
 """The caller's own user: read it, or delete it with all its tasks."""
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
-from src.api.deps import CurrentUser, UserRepo
+from src.api.deps import CurrentUser, UserRepo, enforce_rate_limit
 from src.api.problems import responses
 from src.models import UserPublic
 
-router = APIRouter(prefix="/api/users", tags=["users"], responses=responses(401, 409))
+router = APIRouter(
+    prefix="/api/users",
+    tags=["users"],
+    dependencies=[Depends(enforce_rate_limit)],
+    responses=responses(401, 409, 429, 503),
+)
 
 
 @router.get("/me", response_model=UserPublic, summary="The caller's user")

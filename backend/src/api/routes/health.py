@@ -1,0 +1,53 @@
+"""Liveness and readiness, for load balancers and orchestrators. No authentication."""
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, TimeoutError
+
+from src.api.deps import SessionDep
+from src.api.problems import problem_response
+from src.repositories.schema import SchemaRepository
+from src.schema_state import read_status
+
+router = APIRouter(tags=["health"])
+
+_READY_EXAMPLE = {"status": "ready", "revision": ["002"]}
+
+
+@router.get("/healthz", summary="The process is alive")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get(
+    "/readyz",
+    summary="The database is reachable and its schema is at this code's Alembic head",
+    responses={
+        200: {"content": {"application/json": {"example": _READY_EXAMPLE}}},
+        503: {"description": "Not ready: the database is unreachable or its schema differs"},
+    },
+)
+def readyz(session: SessionDep) -> Any:
+    try:
+        status = read_status(SchemaRepository(session))
+    except (DBAPIError, TimeoutError):
+        return problem_response(
+            503,
+            "unavailable",
+            "Service Unavailable",
+            "the database is unreachable",
+            {"Retry-After": "5"},
+        )
+    if not status.current:
+        return problem_response(
+            503,
+            "schema-mismatch",
+            "Service Unavailable",
+            status.describe(),
+            {"Retry-After": "30"},
+            found=sorted(status.found),
+            expected=sorted(status.expected),
+        )
+    return JSONResponse({"status": "ready", "revision": sorted(status.found)})

@@ -1,0 +1,57 @@
+"""Logging: JSON lines in production (python-json-logger), readable lines in development.
+
+Every record carries the id of the request it was written for (a context variable set by
+RequestContextMiddleware), so one request's lines can be found together.
+"""
+
+import logging
+import sys
+from contextvars import ContextVar
+
+from pythonjsonlogger.json import JsonFormatter
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return True
+
+
+class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stdout is at the time (test runners swap and close it)."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def configure_logging(level: str, log_format: str) -> None:
+    handler = _StdoutHandler()
+    handler.addFilter(_RequestIdFilter())
+    if log_format == "json":
+        handler.setFormatter(
+            JsonFormatter(
+                "{asctime}{levelname}{name}{message}",
+                style="{",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+                datefmt="%Y-%m-%dT%H:%M:%S%z",
+            )
+        )
+    else:
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s")
+        )
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+    # uvicorn's own access log would repeat ours without the user and request ids.
+    logging.getLogger("uvicorn.access").disabled = True
+    # pgserver narrates every start and stop of the embedded server at INFO.
+    logging.getLogger("pgserver").setLevel(max(logging.WARNING, root.level))
