@@ -16,11 +16,12 @@ from src.api.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
-from src.api.routes import health, tasks, users
+from src.api.routes import health, metrics, tasks, users
 from src.auth import TokenVerifier
 from src.database_url import mask
 from src.db import create_db_engine, resolve_database_url
 from src.logs import configure_logging
+from src.metrics import instrument_pool, worker_exited
 from src.pagination import CursorCodec
 from src.rate_limit import RateLimiter
 from src.repositories.schema import SchemaRepository
@@ -48,10 +49,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             url = resolve_database_url(settings)
             log.info("database: %s", mask(url))
             app.state.engine = create_db_engine(url, settings)
+        instrument_pool(app.state.engine)
         _log_schema_status(app.state.engine)
         yield
         if owns_engine:
             app.state.engine.dispose()
+        worker_exited()
 
     app = FastAPI(title="Task API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
@@ -93,6 +96,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(tasks.router)
     app.include_router(users.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
 
     cors_origins: Annotated[list[str], NoDecode] = []
 
+    # Prometheus metrics at /metrics; protected by a bearer token when one is set.
+    metrics_enabled: bool = True
+    metrics_bearer_token: SecretStr | None = None
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -88,7 +92,9 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("database_url", "jwt_secret", "rate_limit_per_minute", mode="before")
+    @field_validator(
+        "database_url", "jwt_secret", "rate_limit_per_minute", "metrics_bearer_token", mode="before"
+    )
     @classmethod
     def _empty_secret_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from src.api.problems import problem_response
 from src.logs import request_id_var
+from src.metrics import observe_request
 
 access_log = logging.getLogger("task_api.access")
 
@@ -24,9 +25,10 @@ _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 class RequestContextMiddleware:
     """Gives each request an id (the client's X-Request-ID when it is sane), returns it in
-    the response, and writes one access-log line with the route template, status, duration
-    and user id. Headers that dependencies left in `state["response_headers"]` (rate-limit
-    headers) are added to whatever response the route produced."""
+    the response, writes one access-log line with the route template, status, duration
+    and user id, and counts the request in the metrics. Headers that dependencies left in
+    `state["response_headers"]` (rate-limit headers) are added to whatever response the
+    route produced."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -56,6 +58,8 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_context)
         finally:
             route = scope.get("route")
+            seconds = time.perf_counter() - started
+            observe_request(scope["method"], getattr(route, "path_format", None), status, seconds)
             access_log.info(
                 "%s %s %s",
                 scope["method"],
@@ -65,7 +69,7 @@ class RequestContextMiddleware:
                     "method": scope["method"],
                     "route": getattr(route, "path_format", None),
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(seconds * 1000, 2),
                     "user_id": state.get("user_id"),
                     "request_id": request_id,
                 },

@@ -24,6 +24,7 @@ from src.errors import (
     TooManyRequestsError,
     UnauthorizedError,
 )
+from src.metrics import count_error
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def problem_response(
     **extra: Any,
 ) -> JSONResponse:
     body = {"type": TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail}
+    count_error(slug)
     return JSONResponse(
         {**body, **extra}, status_code=status, media_type=PROBLEM_JSON, headers=headers
     )

@@ -1,0 +1,80 @@
+"""Prometheus metrics (prometheus-client), correct across several worker processes.
+
+With PROMETHEUS_MULTIPROC_DIR set (scripts/serve sets it to a fresh folder), every worker
+writes its samples to files there and /metrics adds them up (prometheus-client's
+multiprocess mode); without it, the process's own registry is served.
+"""
+
+import os
+from typing import Any
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
+from sqlalchemy import Engine, event
+
+REQUESTS = Counter(
+    "taskapi_http_requests_total",
+    "HTTP requests, by route template and status",
+    ["method", "route", "status"],
+)
+LATENCY = Histogram(
+    "taskapi_http_request_duration_seconds",
+    "HTTP request duration, by route template",
+    ["method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+ERRORS = Counter(
+    "taskapi_errors_total",
+    "Error responses, by problem type",
+    ["type"],
+)
+POOL_CHECKED_OUT = Gauge(
+    "taskapi_db_pool_checked_out",
+    "Database connections in use, over all live workers",
+    multiprocess_mode="livesum",
+)
+POOL_CONNECTIONS = Gauge(
+    "taskapi_db_pool_connections",
+    "Database connections open, over all live workers",
+    multiprocess_mode="livesum",
+)
+
+
+def observe_request(method: str, route: str | None, status: int, seconds: float) -> None:
+    template = route or "<unmatched>"
+    REQUESTS.labels(method, template, str(status)).inc()
+    LATENCY.labels(method, template).observe(seconds)
+
+
+def count_error(problem_type: str) -> None:
+    ERRORS.labels(problem_type).inc()
+
+
+def instrument_pool(engine: Engine) -> None:
+    event.listen(engine, "connect", lambda *_: POOL_CONNECTIONS.inc())
+    event.listen(engine, "close", lambda *_: POOL_CONNECTIONS.dec())
+    event.listen(engine, "checkout", lambda *_: POOL_CHECKED_OUT.inc())
+    event.listen(engine, "checkin", lambda *_: POOL_CHECKED_OUT.dec())
+
+
+def exposition() -> tuple[bytes, str]:
+    """The text exposition format: all live workers' samples in multiprocess mode."""
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def worker_exited(*_: Any) -> None:
+    """Drop this worker's live gauges (its counters stay counted)."""
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
