@@ -24,8 +24,8 @@ $(INSTALLED): backend/requirements.lock
 
 venv: $(INSTALLED) ## Create the virtualenv and install the pinned dependencies
 
-migrate: venv ## Bring the database to the latest revision (alembic upgrade head)
-	cd backend && $(BIN)/alembic upgrade head
+migrate: venv ## Deploy step: [BACKUP_DIR=dir: pg_dump first] alembic upgrade head, verify head
+	cd backend && $(BIN)/python -m src.cli.migrate $(if $(BACKUP_DIR),--backup-dir "$(abspath $(BACKUP_DIR))")
 
 run: migrate ## Migrate, then serve the API on http://$(HOST):$(PORT) (docs at /docs)
 	cd backend && exec $(BIN)/uvicorn src.main:app --host $(HOST) --port $(PORT)
