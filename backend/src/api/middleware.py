@@ -61,10 +61,12 @@ class RequestContextMiddleware:
             seconds = time.perf_counter() - started
             observe_request(scope["method"], getattr(route, "path_format", None), status, seconds)
             access_log.info(
-                "%s %s %s",
+                "%s %s %s %.1fms user=%s",
                 scope["method"],
                 getattr(route, "path_format", "<unmatched>"),
                 status,
+                seconds * 1000,
+                state.get("user_id"),
                 extra={
                     "method": scope["method"],
                     "route": getattr(route, "path_format", None),
