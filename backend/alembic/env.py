@@ -5,6 +5,8 @@ when it is unset). Tests override it with `config.attributes["database_url"]`, o
 open connection with `config.attributes["connection"]` (pytest-alembic does).
 """
 
+import logging
+import time
 from logging.config import fileConfig
 
 from alembic import context
@@ -26,6 +28,12 @@ target_metadata = SQLModel.metadata
 # Session-level advisory lock held while migrating, so that two replicas deploying at the
 # same moment apply each revision once: the second waits, then finds nothing left to do.
 MIGRATION_LOCK_KEY = 7_236_417_001
+# The second one asks again at this interval, outside any transaction in between. Blocking in
+# pg_advisory_lock() instead would hold a snapshot while waiting, and CREATE INDEX
+# CONCURRENTLY in the first one waits for every older snapshot: a deadlock.
+LOCK_RETRY_SECONDS = 0.5
+
+log = logging.getLogger("alembic.env")
 
 
 def _database_url() -> URL:
@@ -33,6 +41,21 @@ def _database_url() -> URL:
     if override is not None:
         return normalize_database_url(str(override))
     return resolve_database_url(get_settings())
+
+
+def _acquire_migration_lock(connection: Connection) -> None:
+    waiting = False
+    while True:
+        acquired = connection.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+        ).scalar()
+        connection.commit()
+        if acquired:
+            return
+        if not waiting:
+            log.info("Another migration is running: waiting for it to finish")
+            waiting = True
+        time.sleep(LOCK_RETRY_SECONDS)
 
 
 def _configure(connection: Connection) -> None:
@@ -71,8 +94,7 @@ def run_migrations_online() -> None:
     engine = create_engine(_database_url(), poolclass=pool.NullPool)
     try:
         with engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-            connection.commit()
+            _acquire_migration_lock(connection)
             try:
                 _configure(connection)
                 with context.begin_transaction():

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any, Self
 
 from pydantic import ConfigDict, StrictBool, field_validator, model_validator
-from sqlalchemy import text
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from src.models._common import UTCDateTime, check_text, created_at_field, updated_at_field
@@ -71,6 +71,9 @@ class TaskCompletion(_ClientInput):
 
 class Task(TaskBase, table=True):
     __tablename__ = "tasks"
+    # Serves a user's list in keyset order: WHERE user_id = ? ORDER BY created_at, id (either
+    # direction) LIMIT n reads n index entries, however many tasks the user or the table has.
+    __table_args__ = (Index("ix_tasks_user_id_created_at_id", "user_id", "created_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="users.id", index=True)
