@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 
 from src.errors import (
     DomainError,
@@ -100,12 +101,35 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _http_error(_: Request, exc: Exception) -> JSONResponse:
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    slug = exc.__class__.__name__ if exc.status_code >= 500 else f"http-{exc.status_code}"
+    if exc.status_code == 400:
+        # The only 400 raised as HTTPException is FastAPI's own "error parsing the body"
+        # (e.g. bytes that are not UTF-8); our 400s are domain errors.
+        return _malformed_json()
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
     title = _PHRASES.get(exc.status_code, "Error")
     detail = exc.detail if isinstance(exc.detail, str) else title
-    return problem_response(exc.status_code, slug, title, detail, dict(exc.headers or {}))
+    return problem_response(exc.status_code, f"http-{exc.status_code}", title, detail, headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the API serves at this path, from the app's own OpenAPI paths (Starlette
+    would name only the methods of the first route whose path matched)."""
+    path = request.url.path
+    methods = {
+        method.upper()
+        for template, item in request.app.openapi()["paths"].items()
+        if compile_path(template)[0].match(path)
+        for method in item
+    }
+    return sorted(methods)
+
+
+def _malformed_json() -> JSONResponse:
+    return problem_response(400, "malformed-json", "Malformed JSON", "the body is not valid JSON")
 
 
 def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -158,15 +182,26 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     FastAPI documents a response `model` as application/json; `problem_json_openapi` below
     moves error bodies to application/problem+json, which is what the handlers send.
     """
-    out: dict[int | str, dict[str, Any]] = {}
-    for status in statuses:
-        example = _EXAMPLES[status]
-        out[status] = {
-            "model": ValidationProblem if status == 422 else Problem,
-            "description": example["title"],
-            "content": {PROBLEM_JSON: {"example": example}},
-        }
-    return out
+    return {status: _entry(status, _EXAMPLES[status]) for status in statuses}
+
+
+def body_errors() -> dict[int | str, dict[str, Any]]:
+    """What a route that reads a JSON body can also answer: 400, 413, 415."""
+    return {
+        400: _entry(
+            400, _example(400, "malformed-json", "Malformed JSON", "the body is not valid JSON")
+        ),
+        413: _entry(413, _EXAMPLES[413]),
+        415: _entry(415, _EXAMPLES[415]),
+    }
+
+
+def _entry(status: int, example: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "model": ValidationProblem if status == 422 else Problem,
+        "description": example["title"],
+        "content": {PROBLEM_JSON: {"example": example}},
+    }
 
 
 def problem_json_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
@@ -202,6 +237,7 @@ _EXAMPLES = {
         415, "unsupported-media-type", "Unsupported Media Type", "send the body as application/json"
     ),
     400: _example(400, "invalid-request", "Invalid request", "cursor is malformed or was altered"),
+    413: _example(413, "http-413", "Content Too Large", "the body is larger than 1048576 bytes"),
     401: _example(401, "unauthorized", "Unauthorized", "token expired"),
     403: _example(403, "forbidden", "Forbidden", "the path names another user"),
     404: _example(404, "not-found", "Not Found", "no such task"),

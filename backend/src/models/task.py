@@ -2,9 +2,10 @@
 
 import uuid
 from datetime import datetime
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from pydantic import ConfigDict, StrictBool, field_validator, model_validator
+from pydantic import ConfigDict, StrictBool, StringConstraints, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
@@ -50,9 +51,14 @@ class TaskReplace(TaskCreate):
 class TaskUpdate(_ClientInput):
     """PATCH body (JSON merge patch): only the fields sent change; null clears description."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX_LENGTH)
+    # Optional but never null: SkipJsonSchema keeps `null` out of the OpenAPI document; the
+    # length limits sit on the str member (on the union they would not accept an explicit null).
+    title: (
+        Annotated[str, StringConstraints(min_length=1, max_length=TITLE_MAX_LENGTH)]
+        | SkipJsonSchema[None]
+    ) = None
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
-    is_completed: StrictBool | None = None
+    is_completed: StrictBool | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _required_columns_not_null(self) -> Self:

@@ -105,3 +105,16 @@ def test_the_task_schema_has_every_field(spec: dict[str, Any]) -> None:
     create = spec["components"]["schemas"]["TaskCreate"]
     assert create["additionalProperties"] is False
     assert create["properties"]["title"]["maxLength"] == 500
+
+
+def test_patch_fields_that_refuse_null_do_not_advertise_it(spec: dict[str, Any]) -> None:
+    update = spec["components"]["schemas"]["TaskUpdate"]["properties"]
+    assert update["title"].get("type") == "string"
+    assert update["is_completed"].get("type") == "boolean"
+    assert {"type": "null"} in update["description"]["anyOf"]
+
+
+def test_routes_with_a_body_document_400_413_415(spec: dict[str, Any]) -> None:
+    for key, op in _operations(spec).items():
+        if "requestBody" in op:
+            assert {"400", "413", "415"} <= set(op["responses"]), key

@@ -11,7 +11,7 @@ from src.api.deps import (
     enforce_rate_limit,
     require_json_body,
 )
-from src.api.problems import responses
+from src.api.problems import body_errors, responses
 from src.etags import etag_of, if_none_match_hits, parse_if_match
 from src.models import (
     Task,
@@ -97,7 +97,7 @@ def list_tasks(
     response_model=TaskPublic,
     summary="Create a task",
     responses={
-        **responses(415),
+        **body_errors(),
         201: {
             "headers": {
                 **_ETAG,
@@ -144,7 +144,7 @@ def read_task(
     "/{task_id}",
     response_model=TaskPublic,
     summary="Replace a task's title, description and completion",
-    responses={200: {"headers": _ETAG}, **responses(404, 412, 415)},
+    responses={200: {"headers": _ETAG}, **responses(404, 412), **body_errors()},
 )
 def replace_task(
     task_id: TaskId,
@@ -162,7 +162,7 @@ def replace_task(
     "/{task_id}",
     response_model=TaskPublic,
     summary="Change some of a task's fields (JSON merge patch)",
-    responses={200: {"headers": _ETAG}, **responses(404, 412, 415)},
+    responses={200: {"headers": _ETAG}, **responses(404, 412), **body_errors()},
 )
 def update_task(
     task_id: TaskId,
@@ -180,7 +180,7 @@ def update_task(
     "/{task_id}/complete",
     response_model=TaskPublic,
     summary="Toggle completion (no body), or set it",
-    responses={200: {"headers": _ETAG}, **responses(404, 412, 415)},
+    responses={200: {"headers": _ETAG}, **responses(404, 412), **body_errors()},
 )
 def complete_task(
     task_id: TaskId,

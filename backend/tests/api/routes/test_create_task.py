@@ -149,3 +149,13 @@ def test_merge_patch_json_media_type_is_accepted(client: TestClient, alice: ApiU
     headers = {**alice.headers, "Content-Type": "application/merge-patch+json"}
     response = client.post(alice.tasks_url, content=b'{"title": "x"}', headers=headers)
     assert response.status_code == 201
+
+
+def test_a_body_that_is_not_utf8_is_malformed_json(client: TestClient, alice: ApiUser) -> None:
+    response = client.post(
+        alice.tasks_url,
+        content=b'{"title": "\xff"}',
+        headers={**alice.headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["type"].endswith("malformed-json")
