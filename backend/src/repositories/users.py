@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import Executable, delete
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -24,9 +24,12 @@ class UserRepository:
     def ensure(self, user_id: uuid.UUID, email: str) -> User:
         """The user's row, created on first sight and kept in step with the token's email.
 
-        Concurrent first requests of one user are safe: INSERT ... ON CONFLICT (id) DO NOTHING
-        makes the later ones wait for the first and then find its row. An email owned by
-        another user id is a ConflictError, never a unique-violation 500.
+        Concurrent first requests of one user are safe: INSERT ... ON CONFLICT DO NOTHING,
+        with no conflict target, makes the later ones wait for the first and then find its
+        row. (A target of (id) would not do: two inserts of the same user collide on the
+        unique email index too, which only the arbiter index is spared.) When nothing was
+        inserted and no row has this id, the email belongs to another user: ConflictError,
+        never a unique-violation 500.
         """
         user = self.session.get(User, user_id)
         if user is None:
@@ -34,14 +37,15 @@ class UserRepository:
             stmt = (
                 insert(User)
                 .values(id=user_id, email=email, created_at=now, updated_at=now)
-                .on_conflict_do_nothing(index_elements=["id"])
+                .on_conflict_do_nothing()
             )
-            self._write(stmt)
+            self.session.execute(stmt)
             user = self.session.get(User, user_id, populate_existing=True)
-            assert user is not None  # inserted above, or by a concurrent request that committed
+            if user is None:
+                raise ConflictError(_EMAIL_TAKEN)
         if user.email != email:
             user.email = email
-            self._write(None)
+            self._flush_email_change()
             self.session.refresh(user)  # updated_at was moved by the database
         return user
 
@@ -52,10 +56,8 @@ class UserRepository:
         self.session.expunge_all()
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def _write(self, stmt: Executable | None) -> None:
+    def _flush_email_change(self) -> None:
         try:
-            if stmt is not None:
-                self.session.execute(stmt)
             self.session.flush()
         except IntegrityError as exc:
             if "ix_users_email" in str(exc.orig):
