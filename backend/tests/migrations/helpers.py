@@ -1,0 +1,107 @@
+"""What the migration tests share: the seed's DDL, the alembic CLI, and schema queries."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, pool, text
+from sqlalchemy.engine import URL
+
+from tests.support.databases import BACKEND_DIR, alembic_config
+
+# The hand-written DDL of the migration guide the project started from (docs/migrations.md).
+SEED_DDL = """
+CREATE TABLE users (
+    id UUID PRIMARY KEY,
+    email VARCHAR(255) NOT NULL UNIQUE,
+    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE TABLE tasks (
+    id SERIAL PRIMARY KEY,
+    user_id UUID NOT NULL REFERENCES users(id),
+    title VARCHAR(500) NOT NULL,
+    description VARCHAR(5000),
+    is_completed BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE INDEX ix_users_id ON users (id);
+CREATE UNIQUE INDEX ix_users_email ON users (email);
+CREATE INDEX ix_tasks_user_id ON tasks (user_id);
+"""
+
+# The `alembic` console script of the virtualenv running the tests (backend/.venv).
+ALEMBIC = Path(sys.executable).parent / ("alembic.exe" if os.name == "nt" else "alembic")
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head() -> str:
+    revision = script_directory().get_current_head()
+    assert revision is not None
+    return revision
+
+
+def alembic_env(url: URL) -> dict[str, str]:
+    return {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": url.render_as_string(hide_password=False),
+    }
+
+
+def run_alembic(
+    url: URL, *args: str, config: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`alembic <args>` run from backend/ as a developer would, with DATABASE_URL set."""
+    command = [str(ALEMBIC), *(["-c", str(config)] if config else []), *args]
+    return subprocess.run(
+        command, cwd=BACKEND_DIR, env=alembic_env(url), capture_output=True, text=True, timeout=120
+    )
+
+
+def copy_of_alembic(directory: Path) -> Path:
+    """alembic.ini and alembic/ (env.py, template, versions) copied; returns the ini's path."""
+    shutil.copy(BACKEND_DIR / "alembic.ini", directory)
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(BACKEND_DIR / "alembic", directory / "alembic", ignore=ignore)
+    return directory / "alembic.ini"
+
+
+def query(url: URL, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def execute(url: URL, sql: str) -> None:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(sql)
+    finally:
+        engine.dispose()
+
+
+def tables(url: URL) -> set[str]:
+    rows = query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    return {str(name) for (name,) in rows}
+
+
+def versions(url: URL) -> list[str]:
+    """The rows of alembic_version: [] at base, [head] at head."""
+    return [str(v) for (v,) in query(url, "SELECT version_num FROM alembic_version")]
+
+
+def triggers(url: URL) -> set[str]:
+    rows = query(url, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+    return {str(name) for (name,) in rows}

@@ -1,0 +1,65 @@
+"""Up, down and up again: on an empty database, and with rows that must survive."""
+
+import pytest
+from alembic import command
+from sqlalchemy.engine import URL
+
+from tests.migrations.helpers import (
+    execute,
+    head,
+    query,
+    script_directory,
+    tables,
+    versions,
+)
+from tests.support.databases import alembic_config, upgrade
+
+# Every revision below head that keeps the tables: 001 up to head's predecessor. Walked
+# from head down, so a future 003 makes 002 a target too.
+DOWNGRADE_TARGETS = [script.revision for script in script_directory().walk_revisions()][1:]
+
+ROWS = """
+INSERT INTO users (id, email, created_at, updated_at) VALUES
+    ('6f1c2a3e-1d4b-4f5a-9e8d-7c6b5a493827', 'ada@example.com',
+     '2026-01-02 03:04:05.123456', '2026-01-02 03:04:05.123456');
+INSERT INTO tasks (user_id, title, description, is_completed, created_at, updated_at) VALUES
+    ('6f1c2a3e-1d4b-4f5a-9e8d-7c6b5a493827', 'Write the guide', NULL, false,
+     '2026-01-02 03:04:05', '2026-01-02 03:04:06'),
+    ('6f1c2a3e-1d4b-4f5a-9e8d-7c6b5a493827', 'Ship it', 'to production', true,
+     '2026-02-03 04:05:06', '2026-02-03 04:05:07');
+"""
+
+
+def all_rows(url: URL) -> list[tuple[object, ...]]:
+    return query(url, "SELECT * FROM users ORDER BY id") + query(
+        url, "SELECT * FROM tasks ORDER BY id"
+    )
+
+
+def test_base_head_base_head(empty_database: URL) -> None:
+    config = alembic_config(empty_database)
+    for _ in range(2):
+        command.upgrade(config, "head")
+        assert tables(empty_database) == {"alembic_version", "users", "tasks"}
+        assert versions(empty_database) == [head()]
+
+        command.downgrade(config, "base")
+        assert tables(empty_database) == {"alembic_version"}
+        assert versions(empty_database) == []
+        trigger_function = "SELECT 1 FROM pg_proc WHERE proname = 'set_updated_at'"
+        assert query(empty_database, trigger_function) == []
+
+
+@pytest.mark.parametrize("target", DOWNGRADE_TARGETS)
+def test_rows_survive_downgrade_and_upgrade(migrated_database: URL, target: str) -> None:
+    execute(migrated_database, ROWS)
+    before = all_rows(migrated_database)
+    assert len(before) == 3
+
+    command.downgrade(alembic_config(migrated_database), target)
+    assert versions(migrated_database) == [target]
+    assert query(migrated_database, "SELECT count(*) FROM users") == [(1,)]
+    assert query(migrated_database, "SELECT count(*) FROM tasks") == [(2,)]
+
+    upgrade(migrated_database, "head")
+    assert all_rows(migrated_database) == before

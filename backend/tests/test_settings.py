@@ -1,0 +1,129 @@
+"""Settings: secrets stay secret, aliases and lists parse, production refuses unsafe values."""
+
+from typing import Any
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from src.settings import PLACEHOLDER_SECRET, Settings
+
+GOOD_SECRET = "k" * 32
+DATABASE_URL = "postgresql://app:s3cr3t-pw@db.example:5432/tasks?sslmode=require"
+PRODUCTION: dict[str, Any] = {
+    "app_env": "production",
+    "database_url": DATABASE_URL,
+    "jwt_secret": GOOD_SECRET,
+    "cursor_secret": "c" * 40,
+    "cors_origins": "https://app.example",
+}
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's own environment must not leak into these tests."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.delenv("BETTER_AUTH_SECRET", raising=False)
+
+
+def settings(**values: Any) -> Settings:
+    return Settings(_env_file=None, **values)
+
+
+def test_database_url_is_a_secret() -> None:
+    configured = settings(database_url=DATABASE_URL)
+    assert isinstance(configured.database_url, SecretStr)
+    assert configured.database_url.get_secret_value() == DATABASE_URL
+    assert "s3cr3t-pw" not in repr(configured)
+    assert "s3cr3t-pw" not in str(configured)
+
+
+def test_database_url_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
+    assert settings().database_url == SecretStr(DATABASE_URL)
+    monkeypatch.setenv("DATABASE_URL", "")
+    assert settings().database_url is None  # empty means unset: the embedded server
+
+
+def test_better_auth_secret_is_accepted_when_jwt_secret_is_unset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BETTER_AUTH_SECRET", "from-better-auth" * 2)
+    assert settings().hs256_secret == "from-better-auth" * 2
+
+
+def test_jwt_secret_wins_over_better_auth_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BETTER_AUTH_SECRET", "from-better-auth" * 2)
+    monkeypatch.setenv("JWT_SECRET", "from-jwt-secret!" * 2)
+    assert settings().hs256_secret == "from-jwt-secret!" * 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "origins"),
+    [
+        ("https://a.example, https://b.example", ["https://a.example", "https://b.example"]),
+        ("https://a.example,,", ["https://a.example"]),
+        ("", []),
+    ],
+)
+def test_cors_origins_are_comma_separated(
+    monkeypatch: pytest.MonkeyPatch, raw: str, origins: list[str]
+) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", raw)
+    assert settings().cors_origins == origins
+
+
+def test_production_accepts_a_good_configuration() -> None:
+    configured = settings(**PRODUCTION)
+    assert configured.hs256_secret == GOOD_SECRET
+    assert configured.cors_origins == ["https://app.example"]
+
+
+def test_production_accepts_a_jwks_url_instead_of_a_secret() -> None:
+    configured = settings(**{**PRODUCTION, "jwt_secret": None}, jwt_jwks_url="https://id/jwks")
+    assert configured.hs256_secret is None  # no placeholder in production
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"jwt_secret": None}, "no token key source"),
+        ({"jwt_secret": "k" * 31}, "JWT_SECRET is shorter than 32 bytes"),
+        ({"jwt_secret": PLACEHOLDER_SECRET}, "JWT_SECRET is the placeholder"),
+        ({"cursor_secret": PLACEHOLDER_SECRET}, "CURSOR_SECRET is the placeholder"),
+        ({"cursor_secret": "short"}, "CURSOR_SECRET is shorter than 32 bytes"),
+        ({"database_url": None}, "DATABASE_URL is required"),
+        ({"cors_origins": "https://app.example,*"}, "CORS_ORIGINS may not be '*'"),
+    ],
+)
+def test_production_refuses_unsafe_values(change: dict[str, Any], problem: str) -> None:
+    with pytest.raises(ValidationError, match="unsafe production settings") as refused:
+        settings(**{**PRODUCTION, **change})
+    assert problem in str(refused.value)
+
+
+def test_cursor_secret_defaults_to_the_placeholder_so_production_needs_one() -> None:
+    values = {k: v for k, v in PRODUCTION.items() if k != "cursor_secret"}
+    with pytest.raises(ValidationError, match="CURSOR_SECRET is the placeholder"):
+        settings(**values)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: the ValidationError quotes the raw input (truncated to its head and tail), so"
+    " the last value read, here DATABASE_URL, is printed; fix: hide_input_in_errors=True",
+)
+def test_a_refused_production_configuration_does_not_print_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://app:hunter2@db/app")
+    with pytest.raises(ValidationError, match="no token key source") as refused:
+        settings()
+    assert "hunter2" not in str(refused.value)
+
+
+@pytest.mark.parametrize("app_env", ["development", "test"])
+def test_hs256_secret_falls_back_to_the_placeholder_outside_production(app_env: str) -> None:
+    assert settings(app_env=app_env).hs256_secret == PLACEHOLDER_SECRET
+    assert settings(app_env=app_env, jwt_jwks_url="https://id/jwks").hs256_secret is None
