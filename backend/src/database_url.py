@@ -21,9 +21,10 @@ def normalize_database_url(raw: str) -> URL:
     """
     try:
         url = make_url(raw.strip())
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. an unescaped '@' in the password
         raise InvalidDatabaseURLError(
-            "DATABASE_URL is not a URL; expected postgresql://user:password@host:port/db"
+            "DATABASE_URL is not a URL; expected postgresql://user:password@host:port/db "
+            "(percent-encode '@', ':' and '/' in the password)"
         ) from None
     if url.drivername not in _ACCEPTED_SCHEMES:
         raise InvalidDatabaseURLError(
@@ -37,6 +38,6 @@ def mask(url: URL | str) -> str:
     if isinstance(url, str):
         try:
             url = make_url(url)
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             return "<unparseable database URL>"
     return url.render_as_string(hide_password=True)

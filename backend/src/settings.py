@@ -25,6 +25,8 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         frozen=True,
+        # A refused value (a database URL with its password) is never repeated in the error.
+        hide_input_in_errors=True,
     )
 
     app_env: Literal["development", "test", "production"] = "development"

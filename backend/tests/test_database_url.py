@@ -44,11 +44,6 @@ def test_unsupported_or_garbage_urls_are_refused_without_the_password(raw: str) 
     assert "s3cr3t-pw" not in str(refused.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: make_url raises a plain ValueError quoting the text after the '@' in the"
-    " password as the port; normalize_database_url and mask only catch ArgumentError",
-)
 def test_unescaped_at_sign_in_the_password_is_refused_without_the_password() -> None:
     with pytest.raises(InvalidDatabaseURLError) as refused:
         normalize_database_url("postgresql://app:p@ss:w0rd-tail@db/tasks")

@@ -108,11 +108,6 @@ def test_cursor_secret_defaults_to_the_placeholder_so_production_needs_one() -> 
         settings(**values)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the ValidationError quotes the raw input (truncated to its head and tail), so"
-    " the last value read, here DATABASE_URL, is printed; fix: hide_input_in_errors=True",
-)
 def test_a_refused_production_configuration_does_not_print_secrets(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -32,11 +32,11 @@ SQUAWK_IGNORE: dict[str, str] = {
     "require-concurrent-index-creation": (
         "CREATE INDEX (not CONCURRENTLY) blocks writes to tasks while it builds: about 1 s "
         "per million rows on a 2-core machine (bench/, docs/performance.md), once per deploy, "
-        "bounded by lock_timeout and statement_timeout below. CONCURRENTLY cannot run here: "
-        "it deadlocks with a second migrator waiting on env.py's advisory lock (it waits for "
-        "that session's snapshot), and it cannot run inside the transaction the tests hand "
-        "to env.py. A table too large for that pause: build the index CONCURRENTLY by hand "
-        "first (same name), and this revision finds it (IF NOT EXISTS)."
+        "bounded by lock_timeout and statement_timeout below. CONCURRENTLY cannot run inside "
+        "a transaction, and env.py runs each revision in one so that a revision failing "
+        "halfway leaves the database at the previous one. A table too large for that pause: "
+        "build the index CONCURRENTLY by hand first (same name, docs/migrations.md), and this "
+        "revision finds it (IF NOT EXISTS)."
     ),
 }
 
