@@ -3,6 +3,7 @@ served by a real local issuer, with iss/aud enforced, non-UUID subjects and a ke
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -38,10 +39,8 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _token(issuer: LocalIssuer, sub: str = "ba_user_8HqL2x", **extra: object) -> str:
-    return issuer.mint(
-        claims(sub, iss=issuer.url, aud=issuer.url, email=f"{sub}@example.com", **extra)
-    )
+def _token(issuer: LocalIssuer, sub: str = "ba_user_8HqL2x") -> str:
+    return issuer.mint(claims(sub, iss=issuer.url, aud=issuer.url, email=f"{sub}@example.com"))
 
 
 def test_an_eddsa_token_from_the_jwks_works_on_the_raw_sub_path(
@@ -80,7 +79,7 @@ def test_key_rotation_is_picked_up_without_a_restart(
     ],
 )
 def test_wrong_issuer_audience_or_no_exp_is_a_401(
-    jwks_client: TestClient, issuer: LocalIssuer, overrides: dict[str, object], reason: str
+    jwks_client: TestClient, issuer: LocalIssuer, overrides: dict[str, Any], reason: str
 ) -> None:
     token = issuer.mint(claims("ba_user_x", **{"iss": issuer.url, "aud": issuer.url, **overrides}))
     response = jwks_client.get("/api/users/me", headers=_bearer(token))
