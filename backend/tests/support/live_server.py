@@ -43,6 +43,10 @@ class LiveServer:
             "log_level": "warning",
             "access_log": False,
             "lifespan": "on",
+            # Test clients reuse a connection after arbitrary pauses; with uvicorn's 5 s
+            # default the server may be closing it just as a request goes out ("Server
+            # disconnected without sending a response"). Idle connections still close on stop.
+            "timeout_keep_alive": 300,
             # In-flight requests get this long to finish when stopping, then are cancelled.
             "timeout_graceful_shutdown": max(1, int(shutdown_timeout / 2)),
             **config,
