@@ -1,10 +1,11 @@
 """The engine and the one-transaction-per-request session."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, QueuePool, event
 from sqlalchemy.engine import URL
 from sqlmodel import Session, create_engine
 
@@ -53,7 +54,31 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
-def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+async def session_slot(request: Request) -> AsyncIterator[None]:
+    """Wait (without a thread) until a pooled connection is sure to be free.
+
+    A request holds its connection between its sync steps, each run on a worker thread.
+    Unbounded, a burst lets requests waiting for a connection occupy every thread while the
+    requests holding the connections wait for a thread, until the pool timeout answers 503.
+    At most as many sessions as the engine's pool holds connections are open at once.
+    """
+    limiter: anyio.CapacityLimiter = request.app.state.session_limiter
+    async with limiter:
+        yield
+
+
+def pool_capacity(engine: Engine) -> int:
+    """Connections the engine's pool can hand out at once (pool size + overflow)."""
+    pool = engine.pool
+    if isinstance(pool, QueuePool):
+        return pool.size() + max(0, pool._max_overflow)
+    return 1_000_000  # NullPool and friends: no pool to exhaust
+
+
+def get_session(
+    engine: Annotated[Engine, Depends(get_engine)],
+    _slot: Annotated[None, Depends(session_slot, scope="function")],
+) -> Iterator[Session]:
     """One transaction per request: commit when the route succeeded, roll back otherwise.
 
     Repositories only flush. Declared with `scope="function"` (api/deps.py) so the commit

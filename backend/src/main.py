@@ -4,6 +4,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
@@ -19,7 +20,7 @@ from src.api.middleware import (
 from src.api.routes import health, metrics, tasks, users
 from src.auth import TokenVerifier
 from src.database_url import mask
-from src.db import create_db_engine, resolve_database_url
+from src.db import create_db_engine, pool_capacity, resolve_database_url
 from src.logs import configure_logging
 from src.metrics import instrument_pool, worker_exited
 from src.pagination import CursorCodec
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             log.info("database: %s", mask(url))
             app.state.engine = create_db_engine(url, settings)
         instrument_pool(app.state.engine)
+        app.state.session_limiter = anyio.CapacityLimiter(pool_capacity(app.state.engine))
         _log_schema_status(app.state.engine)
         yield
         if owns_engine:

@@ -22,18 +22,9 @@ from src.repositories import TaskRepository, UserRepository
 from src.repositories.schema import SchemaRepository
 from src.schema_state import SchemaGate
 from src.settings import Settings
-from src.settings import get_settings as process_settings
 
 # scope="function": the session's commit runs before the response is sent (see src/db.py).
-# max_concurrency: at most as many sessions as the pool has connections. A request holds its
-# connection between its sync steps, each run on a pool thread; without this bound, requests
-# waiting for a connection can occupy every thread while the requests holding connections
-# wait for a thread, until the pool timeout turns the burst into 503s. Waiting here uses no
-# thread. It is per worker process, from the settings the process started with.
-_SESSIONS_PER_WORKER = process_settings().db_pool_size + process_settings().db_max_overflow
-SessionDep = Annotated[
-    Session, Depends(get_session, scope="function", max_concurrency=_SESSIONS_PER_WORKER)
-]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_settings(request: Request) -> Settings:
