@@ -1,6 +1,6 @@
 """The engine and the one-transaction-per-request session."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import anyio
@@ -75,20 +75,31 @@ def pool_capacity(engine: Engine) -> int:
     return 1_000_000  # NullPool and friends: no pool to exhaust
 
 
-def get_session(
+async def get_session(
     engine: Annotated[Engine, Depends(get_engine)],
     _slot: Annotated[None, Depends(session_slot, scope="function")],
-) -> Iterator[Session]:
+) -> AsyncIterator[Session]:
     """One transaction per request: commit when the route succeeded, roll back otherwise.
 
     Repositories only flush. Declared with `scope="function"` (api/deps.py) so the commit
     happens before the response is sent: a client never sees a 2xx for a write that failed
-    to commit.
+    to commit. Creating a Session does no I/O, so it happens on the event loop; the commit
+    (or rollback) and the close, which talk to the database, share one worker thread.
     """
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+    except BaseException:
+        await anyio.to_thread.run_sync(_finish, session, False)
+        raise
+    await anyio.to_thread.run_sync(_finish, session, True)
+
+
+def _finish(session: Session, succeeded: bool) -> None:
+    try:
+        if succeeded:
             session.commit()
-        except BaseException:
+        else:
             session.rollback()
-            raise
+    finally:
+        session.close()

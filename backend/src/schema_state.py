@@ -56,6 +56,13 @@ class SchemaGate:
         self._status: SchemaStatus | None = None
         self._checked_at = 0.0
 
+    def fresh_status(self) -> SchemaStatus | None:
+        """The remembered status while it is fresh; None when the database must be asked."""
+        with self._lock:
+            if self._status is not None and time.monotonic() - self._checked_at < RECHECK_SECONDS:
+                return self._status
+        return None
+
     def status(self, repository: SchemaRepository) -> SchemaStatus:
         with self._lock:
             if self._status is not None and time.monotonic() - self._checked_at < RECHECK_SECONDS:

@@ -1,8 +1,14 @@
-"""Annotated dependency aliases, in one place: routes declare what they need by type."""
+"""Annotated dependency aliases, in one place: routes declare what they need by type.
+
+Dependencies that only compute are `async def`: FastAPI runs a plain `def` dependency on a
+worker thread, and those hops were most of a request's cost (bench/, docs/performance.md).
+Whatever waits on I/O (the database, Redis, a JWKS fetch) still runs on a thread.
+"""
 
 import uuid
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
@@ -27,17 +33,17 @@ from src.settings import Settings
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_token_verifier(request: Request) -> TokenVerifier:
+async def get_token_verifier(request: Request) -> TokenVerifier:
     verifier: TokenVerifier = request.app.state.token_verifier
     return verifier
 
 
-def get_cursor_codec(request: Request) -> CursorCodec:
+async def get_cursor_codec(request: Request) -> CursorCodec:
     codec: CursorCodec = request.app.state.cursor_codec
     return codec
 
@@ -53,7 +59,7 @@ _bearer = HTTPBearer(
 )
 
 
-def get_claims(
+async def get_claims(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     verifier: Annotated[TokenVerifier, Depends(get_token_verifier)],
@@ -62,7 +68,10 @@ def get_claims(
     if credentials is None or not credentials.credentials:
         raise UnauthorizedError("a bearer token is required", credentials_sent=False)
     try:
-        claims = verifier.verify(credentials.credentials)
+        if verifier.may_fetch_keys:  # a JWKS refetch is network I/O: keep it off the loop
+            claims = await anyio.to_thread.run_sync(verifier.verify, credentials.credentials)
+        else:
+            claims = verifier.verify(credentials.credentials)
         request.state.user_id = str(claims.user_id)  # for the access log line
         return claims
     except SigningKeysUnavailableError as exc:
@@ -74,7 +83,7 @@ def get_claims(
 ClaimsDep = Annotated[Claims, Depends(get_claims)]
 
 
-def get_path_claims(
+async def get_path_claims(
     user_id: Annotated[
         str,
         Path(
@@ -97,10 +106,12 @@ def _same_uuid(text: str, user_id: uuid.UUID) -> bool:
         return False
 
 
-def require_current_schema(request: Request, session: SessionDep) -> None:
+async def require_current_schema(request: Request, session: SessionDep) -> None:
     """503 while the database's schema is not the one this code was written for."""
     gate: SchemaGate = request.app.state.schema_gate
-    status = gate.status(SchemaRepository(session))
+    status = gate.fresh_status()
+    if status is None:  # re-read from the database, on a thread
+        status = await anyio.to_thread.run_sync(gate.status, SchemaRepository(session))
     if not status.current:
         raise ServiceUnavailableError(status.describe() + "; run `make migrate`", 30)
 
@@ -108,11 +119,11 @@ def require_current_schema(request: Request, session: SessionDep) -> None:
 CurrentSchema = Annotated[None, Depends(require_current_schema, scope="function")]
 
 
-def get_user_repo(session: SessionDep, _: CurrentSchema) -> UserRepository:
+async def get_user_repo(session: SessionDep, _: CurrentSchema) -> UserRepository:
     return UserRepository(session)
 
 
-def get_task_repo(session: SessionDep, _: CurrentSchema) -> TaskRepository:
+async def get_task_repo(session: SessionDep, _: CurrentSchema) -> TaskRepository:
     return TaskRepository(session)
 
 
@@ -141,7 +152,7 @@ CurrentUser = Annotated[User, Depends(get_current_user, scope="function")]
 PathUser = Annotated[User, Depends(get_path_user, scope="function")]
 
 
-def require_json_body(request: Request) -> None:
+async def require_json_body(request: Request) -> None:
     """A request that carries a body must say it is JSON (application/json or +json): 415
     otherwise, rather than guessing and failing later with a confusing validation error."""
     if request.method not in ("POST", "PUT", "PATCH"):
@@ -154,12 +165,12 @@ def require_json_body(request: Request) -> None:
         raise UnsupportedMediaTypeError("send the body as application/json")
 
 
-def enforce_rate_limit(request: Request, claims: ClaimsDep) -> None:
+async def enforce_rate_limit(request: Request, claims: ClaimsDep) -> None:
     """Count the caller's request; 429 past the limit. Off when no limiter is configured."""
     limiter = request.app.state.rate_limiter
     if limiter is None:
         return
-    decision = limiter.check(str(claims.user_id))
+    decision = await anyio.to_thread.run_sync(limiter.check, str(claims.user_id))
     if decision is None:  # Redis unavailable: fail open
         return
     request.state.response_headers = decision.headers()

@@ -94,6 +94,11 @@ class TokenVerifier:
         self._audience = settings.jwt_audience
         self._leeway = settings.jwt_leeway_seconds
 
+    @property
+    def may_fetch_keys(self) -> bool:
+        """True when verify() can block on the network (a JWKS is configured)."""
+        return self._jwks is not None
+
     def verify(self, token: str) -> Claims:
         """The token's claims, once its signature and claims check out; else InvalidTokenError."""
         if len(token) > MAX_TOKEN_CHARS:
