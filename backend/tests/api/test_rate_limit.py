@@ -1,7 +1,6 @@
 """Per-user rate limits counted in a real Redis (integration tier: make test-integration)."""
 
 import logging
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +12,7 @@ from src.db import get_session
 from src.main import create_app
 from src.settings import Settings
 from tests.support.api_users import make_user
+from tests.support.services import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -27,13 +27,6 @@ def _app(settings: Settings, session: Session, **overrides: object) -> FastAPI:
 
     app.dependency_overrides[get_session] = test_session
     return app
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 def test_the_limit_holds_across_worker_processes(settings: Settings, session: Session) -> None:
@@ -74,7 +67,7 @@ def test_without_configuration_there_is_no_limit(client: TestClient) -> None:
 def test_a_dead_redis_fails_open_and_is_logged(
     settings: Settings, session: Session, caplog: pytest.LogCaptureFixture
 ) -> None:
-    dead = f"redis://127.0.0.1:{_closed_port()}/0"
+    dead = f"redis://127.0.0.1:{free_port()}/0"
     client = TestClient(
         _app(settings, session, rate_limit_per_minute=1, redis_url=dead),
         raise_server_exceptions=False,

@@ -22,14 +22,14 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
 from src.settings import Settings
+from tests.support.services import StartStop
 
 JWKS_PATH = "/api/auth/jwks"
 PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
@@ -117,7 +117,7 @@ class SigningKey:
         return {**_public_jwk(self.public_key), "kid": self.kid, "alg": self.alg, "use": "sig"}
 
 
-class LocalIssuer:
+class LocalIssuer(StartStop):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._keys: dict[str, SigningKey] = {}  # every key made, published or not
@@ -175,18 +175,6 @@ class LocalIssuer:
             yield
         finally:
             self.start()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _respond(self, path: str) -> tuple[int, bytes]:
         if path != JWKS_PATH:

@@ -14,13 +14,14 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import uvicorn
 
+from tests.support.services import StartStop
 
-class LiveServer:
+
+class LiveServer(StartStop):
     """Serves `app` with uvicorn on 127.0.0.1 while started (in a `with` block, or start/stop).
 
     `startup_timeout` / `shutdown_timeout` only bound the waits so that a broken server fails
@@ -110,18 +111,6 @@ class LiveServer:
             self._error = exc
         finally:
             sock.close()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # --- where it is -----------------------------------------------------------------------
 

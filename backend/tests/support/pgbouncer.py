@@ -18,15 +18,15 @@ really multiplexes them, one transaction at a time.
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import psycopg2  # type: ignore[import-untyped]  # no stubs; only for the admin console
 from sqlalchemy.engine import URL
+
+from tests.support.services import StartStop, free_port
 
 PGBOUNCER = "/usr/sbin/pgbouncer"
 ADMIN_DATABASE = "pgbouncer"
@@ -36,19 +36,12 @@ def pgbouncer_available() -> bool:
     return shutil.which(PGBOUNCER) is not None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 def _quote(value: str) -> str:
     """A value of a libpq-style `key=value` list in pgbouncer.ini."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-class PgBouncer:
+class PgBouncer(StartStop):
     def __init__(
         self,
         server_url: URL,
@@ -120,7 +113,7 @@ class PgBouncer:
         if self._process is not None:
             raise RuntimeError("pgbouncer is already running")
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.port = _free_port()
+        self.port = free_port()
         ini = self._write_config()
         command = [PGBOUNCER]
         run_as = self._run_as()
@@ -143,18 +136,6 @@ class PgBouncer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # --- internals -------------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,15 +14,9 @@ import httpx
 from sqlalchemy.engine import URL
 
 from tests.support.api_users import TEST_SECRET
+from tests.support.services import free_port
 
 SERVE = Path(__file__).resolve().parents[3] / "scripts" / "serve"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 @dataclass
