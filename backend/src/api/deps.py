@@ -10,6 +10,7 @@ from typing import Annotated
 
 import anyio.to_thread
 from fastapi import Depends, Path, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -177,4 +178,18 @@ async def enforce_rate_limit(request: Request, claims: ClaimsDep) -> None:
     if not decision.allowed:
         raise TooManyRequestsError(
             f"more than {decision.limit} requests a minute", decision.reset_seconds
+        )
+
+
+async def reject_duplicate_query_params(request: Request) -> None:
+    """`?limit=1&limit=500` is ambiguous (which one wins is an accident of the framework):
+    422 naming the parameter, rather than silently picking one."""
+    names = [name for name, _ in request.query_params.multi_items()]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise RequestValidationError(
+            [
+                {"loc": ("query", name), "msg": "given more than once", "type": "duplicate"}
+                for name in repeated
+            ]
         )

@@ -9,6 +9,7 @@ from src.api.deps import (
     PathUser,
     TaskRepo,
     enforce_rate_limit,
+    reject_duplicate_query_params,
     require_json_body,
 )
 from src.api.problems import body_errors, responses
@@ -28,7 +29,11 @@ from src.repositories import TaskFilter
 router = APIRouter(
     prefix="/api/{user_id}/tasks",
     tags=["tasks"],
-    dependencies=[Depends(require_json_body), Depends(enforce_rate_limit)],
+    dependencies=[
+        Depends(require_json_body),
+        Depends(reject_duplicate_query_params),
+        Depends(enforce_rate_limit),
+    ],
     responses=responses(401, 403, 409, 422, 429, 503),
 )
 
