@@ -1,6 +1,7 @@
 """Authentication and authorization on every route: 401 before anything, 403 for another
 user's path, and non-UUID subjects (Better Auth's default ids)."""
 
+import time
 import uuid
 
 import pytest
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from src.models import User
 from tests.support.api_users import ApiUser, create_task, hs256_token, make_user
+from tests.support.jwt_issuer import unsigned_token
 
 # (method, path under the user's tasks URL or absolute, json body)
 ROUTES = [
@@ -45,8 +47,26 @@ def _call(
         "Bearer "
         + hs256_token(secret="another-secret-entirely-0123456789", sub="s", email="e@x.io"),
         "Bearer " + hs256_token(ttl=-3600, sub=str(uuid.uuid4()), email="e@x.io"),
+        "Bearer " + hs256_token(sub=str(uuid.uuid4()), email="e@x.io", nbf=int(time.time()) + 3600),
+        "Bearer " + unsigned_token({"sub": str(uuid.uuid4()), "exp": int(time.time()) + 600}),
+        "Bearer " + hs256_token(email="e@x.io"),
+        "Bearer " + hs256_token(sub=str(uuid.uuid4()), email="e@x.io", exp=None),
+        "Bearer " + hs256_token(sub=str(uuid.uuid4()), email="e@x.io")[:-10],
     ],
-    ids=["none", "bearer-empty", "bearer-space", "basic", "garbage", "other-secret", "expired"],
+    ids=[
+        "none",
+        "bearer-empty",
+        "bearer-space",
+        "basic",
+        "garbage",
+        "other-secret",
+        "expired",
+        "not-yet-valid",
+        "alg-none",
+        "no-sub",
+        "no-exp",
+        "truncated",
+    ],
 )
 def test_bad_credentials_are_a_401_with_a_challenge(
     client: TestClient, session: Session, route: tuple[str, str, object], authorization: str | None
