@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run serve migrate test test-integration integration-deps token lint format
+.PHONY: help venv run serve migrate test test-integration integration-deps token lint format bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -50,3 +50,9 @@ lint: venv ## ruff check, ruff format --check and mypy
 
 format: venv ## Format the code with ruff
 	cd backend && $(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+bench: venv ## Benchmark (wrk, pgbench) -> docs/performance.md; BENCH_ARGS="--memory 10" etc.
+	@command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install wrk (macOS: brew install wrk)" >&2; exit 1; }
+	@command -v pgbench >/dev/null || { echo "pgbench is missing: sudo apt-get install postgresql-client" >&2; exit 1; }
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt >&2
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

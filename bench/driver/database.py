@@ -1,0 +1,253 @@
+"""The benchmark's own database, `taskapi_bench`: created on the server the application
+uses (the embedded one, or DATABASE_URL's), migrated with alembic, seeded through SQL, and
+measured with pgbench. The application's own database is never touched."""
+
+import os
+import random
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+from sqlalchemy.engine import URL
+
+from driver.layout import BENCH_DIR, HEAVY_INDEX, ORDINARY_USERS, PAGE, Layout, user_uuid
+from driver.load import Measurement, percentiles
+
+NAME = "taskapi_bench"
+SAMPLE_TARGETS = 20_000
+
+
+def libpq_uri(url: URL) -> str:
+    """The URL as libpq (psql, pgbench, psycopg2) reads it: no `+psycopg2`."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _application_server_url() -> URL:
+    """Where the application's database lives: DATABASE_URL, else the embedded server (which
+    this process then keeps running until it exits)."""
+    from src.database_url import normalize_database_url
+    from src.embedded_postgres import embedded_server_url
+    from src.settings import Settings
+
+    settings = Settings()
+    if settings.database_url is not None:
+        return normalize_database_url(settings.database_url.get_secret_value())
+    return embedded_server_url(settings.embedded_pgdata)
+
+
+@dataclass
+class BenchDatabase:
+    url: URL
+    backend_dir: Path
+
+    @classmethod
+    def create(cls, backend_dir: Path, recreate: bool = False) -> "BenchDatabase":
+        from src.embedded_postgres import ensure_database
+
+        server = _application_server_url()
+        if recreate:  # e.g. to migrate a checkout whose revisions stop before the database's
+            connection = psycopg2.connect(libpq_uri(server))
+            connection.autocommit = True
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{NAME}"')
+            finally:
+                connection.close()
+        ensure_database(server, NAME)  # CREATE DATABASE when missing; nothing else there
+        return cls(server.set(database=NAME), backend_dir)
+
+    @property
+    def uri(self) -> str:
+        return libpq_uri(self.url)
+
+    @contextmanager
+    def connect(self, autocommit: bool = False) -> Iterator[Any]:
+        connection = psycopg2.connect(self.uri)
+        connection.autocommit = autocommit
+        try:
+            yield connection
+            if not autocommit:
+                connection.commit()
+        finally:
+            connection.close()
+
+    def migrate(self) -> None:
+        env = {**os.environ, "DATABASE_URL": self.uri, "APP_ENV": "development"}
+        subprocess.run(
+            [str(self.backend_dir / ".venv" / "bin" / "alembic"), "upgrade", "head"],
+            cwd=self.backend_dir,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+    def postmaster_pid(self) -> int | None:
+        """The database server's main process, when it runs on this machine and says so."""
+        try:
+            with self.connect() as connection, connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('data_directory')")
+                pid_file = Path(cursor.fetchone()[0]) / "postmaster.pid"
+            pid = int(pid_file.read_text().split()[0])
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (psycopg2.Error, OSError, ValueError, IndexError):
+            return None  # not allowed to read it, or not on this machine
+        return pid if b"postgres" in command else None
+
+    def backend_pids(self) -> list[int]:
+        """The server processes serving this database's sessions (for their CPU time)."""
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def server_version(self) -> str:
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('server_version')")
+            return str(cursor.fetchone()[0])
+
+    def indexes(self) -> list[str]:
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'tasks' ORDER BY 1")
+            return [row[0] for row in cursor.fetchall()]
+
+    # -- data ------------------------------------------------------------------------------
+    def seed(self, layout: Layout) -> None:
+        sql = (BENCH_DIR / "seed.sql").read_text()
+        params = {"tasks": layout.tasks, "stride": layout.stride, "users": ORDINARY_USERS}
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        self.vacuum()
+
+    def holds(self, layout: Layout) -> bool:
+        """Whether the table already holds exactly this layout's seeded rows (for --reuse)."""
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT count(*), max(id), count(DISTINCT user_id) FROM tasks")
+            count, top, users = cursor.fetchone()
+            cursor.execute(
+                "SELECT count(*) FROM tasks WHERE user_id = %s", (str(user_uuid(HEAVY_INDEX)),)
+            )
+            heavy = cursor.fetchone()[0]
+        wanted_users = min(ORDINARY_USERS, layout.tasks - layout.heavy_tasks) + 1
+        return (count, top, users, heavy) == (
+            layout.tasks,
+            layout.tasks,
+            wanted_users,
+            layout.heavy_tasks,
+        )
+
+    def vacuum(self) -> None:
+        """Statistics and the visibility map, as autovacuum would leave a settled table."""
+        with self.connect(autocommit=True) as connection, connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) users, tasks")
+            if self._superuser(cursor):  # write the seeded pages out now, not mid-measurement
+                cursor.execute("CHECKPOINT")
+
+    @staticmethod
+    def _superuser(cursor: Any) -> bool:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+        return bool(row and row[0])
+
+    def restore(self, layout: Layout) -> None:
+        """Back to the seeded row count: drop what the write scenarios added."""
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("DELETE FROM tasks WHERE id > %s", (layout.tasks,))
+        self.vacuum()
+
+    def targets(self, layout: Layout, ordinary_only: bool = False) -> list[tuple[int, int]]:
+        """(user index, task id) of random seeded tasks, owners read back from the table."""
+        rng = random.Random(layout.tasks)
+        ids = rng.sample(range(1, layout.tasks + 1), min(SAMPLE_TARGETS, layout.tasks))
+        index_of = {str(user_uuid(i)): i for i in range(ORDINARY_USERS + 1)}
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT id, user_id FROM tasks WHERE id = ANY(%s)", (ids,))
+            rows = [(index_of[str(user_id)], task_id) for task_id, user_id in cursor.fetchall()]
+        if ordinary_only:
+            rows = [row for row in rows if row[0] != HEAVY_INDEX]
+        rng.shuffle(rows)
+        return rows
+
+    def deep_position(self, layout: Layout) -> tuple[int, Any]:
+        """(id, created_at) of the last task of page deep_page - 1 of the heavy user's list
+        (default order -created_at): the cursor after it opens page deep_page."""
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, created_at FROM tasks WHERE user_id = %s"
+                " ORDER BY created_at DESC, id DESC OFFSET %s LIMIT 1",
+                (str(user_uuid(HEAVY_INDEX)), (layout.deep_page - 1) * PAGE - 1),
+            )
+            task_id, created_at = cursor.fetchone()
+        return task_id, created_at
+
+    def add_deletable(self, layout: Layout, count: int) -> list[tuple[int, int]]:
+        """Make sure at least `count` tasks beyond the seeded ones exist (the creates of the
+        create scenario, topped up here), and return them all as (user index, id)."""
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM tasks WHERE id > %s", (layout.tasks,))
+            missing = count - int(cursor.fetchone()[0])
+            if missing > 0:
+                cursor.execute(
+                    "INSERT INTO tasks (user_id, title, is_completed, created_at, updated_at)"
+                    " SELECT md5('bench-user-' || (g %% %s))::uuid, 'To delete ' || g, false,"
+                    " timezone('UTC', now()), timezone('UTC', now())"
+                    " FROM generate_series(1, %s) AS g",
+                    (ORDINARY_USERS, missing),
+                )
+            cursor.execute(
+                "SELECT id, user_id FROM tasks WHERE id > %s ORDER BY id", (layout.tasks,)
+            )
+            index_of = {str(user_uuid(i)): i for i in range(ORDINARY_USERS)}
+            return [(index_of[str(user_id)], task_id) for task_id, user_id in cursor.fetchall()]
+
+    # -- the database's floor ---------------------------------------------------------------
+    def pgbench(
+        self, script: str, layout: Layout, seconds: float, clients: int, workdir: Path
+    ) -> Measurement:
+        """pgbench running bench/pgbench/<script>.sql: requests/s and latency percentiles of
+        the SQL alone, over the same socket the API uses."""
+        for old in workdir.glob(f"pgbench_{script}*"):
+            old.unlink()
+        command = [
+            "pgbench",
+            "--no-vacuum",
+            "--protocol=simple",
+            f"--client={clients}",
+            "--jobs=2",
+            f"--time={max(1, round(seconds))}",
+            "--log",
+            f"--log-prefix={workdir / f'pgbench_{script}'}",
+            f"--define=tasks={layout.tasks}",
+            f"--define=stride={layout.stride}",
+            f"--define=users={ORDINARY_USERS}",
+            f"--file={BENCH_DIR / 'pgbench' / f'{script}.sql'}",
+            self.uri,
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            sys.exit(f"pgbench failed:\n{result.stdout}\n{result.stderr}")
+        latencies = []
+        for log in workdir.glob(f"pgbench_{script}*"):
+            for line in log.read_text().splitlines():
+                latencies.append(int(line.split()[2]))
+            log.unlink()
+        failed = re.search(r"number of failed transactions: (\d+)", result.stdout)
+        tps = float(re.search(r"tps = ([\d.]+)", result.stdout).group(1))  # type: ignore[union-attr]
+        p50, p90, p99 = percentiles(latencies, (50, 90, 99))
+        return Measurement(
+            requests=len(latencies),
+            seconds=seconds,
+            rps=tps,
+            p50_ms=p50 / 1000,
+            p90_ms=p90 / 1000,
+            p99_ms=p99 / 1000,
+            errors=int(failed.group(1)) if failed else 0,
+        )

@@ -1,0 +1,473 @@
+"""docs/performance.md and docs/performance.png, from the JSON results in bench-results/."""
+
+# ruff: noqa: RUF001  (the report is typeset: en dashes for "none", the times sign)
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from driver.layout import BENCH_DIR, Layout
+from driver.scenarios import BY_KEY, SCENARIOS
+
+TARGET_WORKERS = 2
+SHARE_TARGETS = {"get": 0.35, "list50": 0.25, "create": 0.25, "mixed": 0.25}
+SCALE_TARGET = 0.90
+DEEP_TARGET = 0.90
+TAIL_TARGET = 5.0
+MEMORY_TARGET = 0.10
+
+
+def _load(directory: Path, name: str) -> dict[str, Any] | None:
+    path = directory / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+class Results:
+    """The matrix's runs, indexed by (tasks, workers, scenario)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.meta = data["meta"]
+        self.runs = {(r["tasks"], r["workers"], r["scenario"]): r for r in data["runs"]}
+        self.db = {(r["tasks"], r["scenario"]): r for r in data["db_floors"]}
+        self.scales = sorted({r["tasks"] for r in data["runs"]})
+        self.workers = sorted({r["workers"] for r in data["runs"]})
+        present = {r["scenario"] for r in data["runs"]}
+        self.scenarios = [s.key for s in SCENARIOS if s.key in present]
+
+    def get(self, tasks: int, workers: int, key: str) -> dict[str, Any] | None:
+        return self.runs.get((tasks, workers, key))
+
+    def share_of_bare(self, tasks: int, workers: int, key: str) -> float | None:
+        run, bare = self.get(tasks, workers, key), self.get(tasks, workers, "bare")
+        return run["rps"] / bare["rps"] if run and bare else None
+
+    def cost(self, tasks: int, workers: int, key: str) -> float | None:
+        """CPU per request, API workers + database backends, µs (None when not measured)."""
+        run = self.get(tasks, workers, key)
+        if not run or run.get("api_cpu_us") is None:
+            return None
+        return float(run["api_cpu_us"] + (run.get("db_cpu_us") or 0.0))
+
+    def cpu_share_of_bare(self, tasks: int, workers: int, key: str) -> float | None:
+        """The throughput share CPU cost predicts: bare's CPU per request over this one's."""
+        mine, bare = self.cost(tasks, workers, key), self.cost(tasks, workers, "bare")
+        return bare / mine if mine and bare else None
+
+    def cpu_scale_ratio(self, workers: int, key: str) -> float | None:
+        if len(self.scales) < 2:
+            return None
+        low, high = (
+            self.cost(self.scales[0], workers, key),
+            self.cost(self.scales[-1], workers, key),
+        )
+        return low / high if low and high else None
+
+    def scale_ratio(self, workers: int, key: str) -> float | None:
+        if len(self.scales) < 2:
+            return None
+        low, high = self.get(self.scales[0], workers, key), self.get(self.scales[-1], workers, key)
+        return high["rps"] / low["rps"] if low and high else None
+
+
+# -- formatting -------------------------------------------------------------------------------
+def pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def num(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def ms(x: float) -> str:
+    return f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+
+
+def _cpu(us: float | None) -> str:
+    return "–" if us is None else f"{us:,.0f}"
+
+
+def label(tasks: int) -> str:
+    return Layout(tasks).label()
+
+
+def table(header: list[str], rows: Iterable[list[str]], align: str = "") -> list[str]:
+    align = align or "l" + "r" * (len(header) - 1)
+    marks = {"l": "---", "r": "---:", "c": ":---:"}
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks[a] for a in align) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def verdict(ok: bool | None) -> str:
+    return "–" if ok is None else ("**met**" if ok else "**missed**")
+
+
+# -- sections ---------------------------------------------------------------------------------
+def targets_section(r: Results, memory: dict[str, Any] | None) -> list[str]:
+    w = TARGET_WORKERS if TARGET_WORKERS in r.workers else r.workers[-1]
+    header = ["target (" + f"{w} workers)", *[label(t) for t in r.scales], "verdict"]
+    rows = []
+    for key, floor in SHARE_TARGETS.items():
+        if key not in r.scenarios:
+            continue
+        shares = [r.share_of_bare(t, w, key) for t in r.scales]
+        by_cpu = [r.cpu_share_of_bare(t, w, key) for t in r.scales]
+        ok = all(s is not None and s >= floor for s in shares)
+        cells = [f"{pct(a)} (CPU: {pct(b)})" for a, b in zip(shares, by_cpu, strict=True)]
+        rows.append([f"{BY_KEY[key].title} ≥ {pct(floor)} of bare", *cells, verdict(ok)])
+    if "deep" in r.scenarios and "list50" in r.scenarios:
+        ratios = [_ratio(r.get(t, w, "deep"), r.get(t, w, "list50")) for t in r.scales]
+        ok = all(x is not None and x >= DEEP_TARGET for x in ratios)
+        rows.append(
+            [f"deep page ≥ {pct(DEEP_TARGET)} of first page", *map(pct, ratios), verdict(ok)]
+        )
+    if len(r.scales) > 1:
+        worst = min(r.scenarios, key=lambda k: r.scale_ratio(w, k) or math.inf)
+        ratio = r.scale_ratio(w, worst)
+        worst_cpu = min(r.scenarios, key=lambda k: r.cpu_scale_ratio(w, k) or math.inf)
+        cells = ["–"] * (len(r.scales) - 1) + [
+            f"worst: {BY_KEY[worst].title}, {pct(ratio)} (CPU: {BY_KEY[worst_cpu].title}, "
+            f"{pct(r.cpu_scale_ratio(w, worst_cpu))})"
+        ]
+        ok = ratio is not None and ratio >= SCALE_TARGET
+        rows.append(
+            [
+                f"every scenario at {label(r.scales[-1])} ≥ {pct(SCALE_TARGET)} of "
+                f"{label(r.scales[0])}",
+                *cells,
+                verdict(ok),
+            ]
+        )
+    tails, errors = [], []
+    for t in r.scales:
+        runs = [r.get(t, w, k) for k in r.scenarios]
+        worst = max((x for x in runs if x), key=lambda x: x["p99_ms"] / max(x["p50_ms"], 1e-3))
+        tails.append((worst["p99_ms"] / max(worst["p50_ms"], 1e-3), worst["scenario"]))
+        errors.append(sum(x["errors"] for x in runs if x))
+    rows.append(
+        [
+            f"p99 ≤ {TAIL_TARGET:g} × p50, every scenario",
+            *[f"worst {x:.1f}× ({BY_KEY[k].title})" for x, k in tails],
+            verdict(all(x <= TAIL_TARGET for x, _ in tails)),
+        ]
+    )
+    rows.append(["zero errors", *map(str, errors), verdict(sum(errors) == 0)])
+    if memory:
+        growth = memory_growth(memory)
+        cells = ["–"] * (len(r.scales) - 1) + [f"+{pct(max(growth.values()))} (worst worker)"]
+        ok = max(growth.values()) < MEMORY_TARGET
+        rows.append(
+            [
+                f"worker RSS grows < {pct(MEMORY_TARGET)} over {memory['minutes']:g} min",
+                *cells,
+                verdict(ok),
+            ]
+        )
+    note = (
+        "Shares are requests/s over the bare endpoint's in the same run; in brackets, the share "
+        "the CPU cost per request predicts (bare's API + database CPU µs per request over the "
+        "scenario's), which drifts far less with the machine's other load."
+    )
+    return ["## Targets", "", note, "", *table(header, rows, "l" + "r" * len(r.scales) + "c")]
+
+
+def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float | None:
+    return a["rps"] / b["rps"] if a and b else None
+
+
+def scenario_tables(r: Results) -> list[str]:
+    out = [
+        "## Results",
+        "",
+        "CPU per request: user + system time of the API's worker processes and of the "
+        "database's backends serving `taskapi_bench`, over the measured seconds, divided by "
+        "the requests served. Less sensitive to other load on the machine than req/s.",
+        "",
+    ]
+    for w in reversed(r.workers):
+        for t in r.scales:
+            out += [f"### {w} worker{'s' if w > 1 else ''}, {t:,} tasks", ""]
+            rows = []
+            for key in ["bare", *r.scenarios]:
+                run = r.get(t, w, key)
+                if not run:
+                    continue
+                floor = r.db.get((t, key)) or (
+                    r.db.get((t, "list50")) if key in ("list100", "deep") else None
+                )
+                rows.append(
+                    [
+                        BY_KEY[key].title,
+                        num(run["rps"]),
+                        ms(run["p50_ms"]),
+                        ms(run["p99_ms"]),
+                        f"{run['p99_ms'] / max(run['p50_ms'], 1e-3):.1f}",
+                        str(run["errors"]),
+                        "–" if key == "bare" else pct(r.share_of_bare(t, w, key)),
+                        pct(run["rps"] / floor["rps"]) if floor else "–",
+                        _cpu(run.get("api_cpu_us")),
+                        _cpu(run.get("db_cpu_us")),
+                    ]
+                )
+            out += table(
+                [
+                    "scenario",
+                    "req/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "p99/p50",
+                    "errors",
+                    "of bare",
+                    "of SQL floor",
+                    "API CPU µs/req",
+                    "DB CPU µs/req",
+                ],
+                rows,
+            )
+    return out
+
+
+def floors_section(r: Results) -> list[str]:
+    rows = []
+    for t in r.scales:
+        for key, sql in (("get", "get one"), ("list50", "first page (51 rows)")):
+            run = r.db.get((t, key))
+            if run:
+                rows.append(
+                    [
+                        f"{t:,}",
+                        sql,
+                        num(run["rps"]),
+                        ms(run["p50_ms"]),
+                        ms(run["p99_ms"]),
+                        str(run["errors"]),
+                    ]
+                )
+    return [
+        "## Database floor (pgbench)",
+        "",
+        *table(["tasks", "SQL", "tx/s", "p50 ms", "p99 ms", "failed"], rows),
+    ]
+
+
+def scale_section(r: Results) -> list[str]:
+    if len(r.scales) < 2:
+        return []
+    out = [
+        "## Scale: throughput as the table grows",
+        "",
+        "CPU µs/req: API workers + database backends per request; 'by CPU' is the cost at the "
+        "smallest size over the cost at the largest (100% = flat).",
+        "",
+    ]
+    for w in reversed(r.workers):
+        rows = []
+        for key in ["bare", *r.scenarios]:
+            cells = [num(r.get(t, w, key)["rps"]) if r.get(t, w, key) else "–" for t in r.scales]
+            costs = [_cpu(r.cost(t, w, key)) for t in r.scales]
+            rows.append(
+                [
+                    BY_KEY[key].title,
+                    *cells,
+                    pct(r.scale_ratio(w, key)),
+                    *costs,
+                    pct(r.cpu_scale_ratio(w, key)),
+                ]
+            )
+        ratio = f"{label(r.scales[-1])} / {label(r.scales[0])}"
+        header = [
+            f"{w} worker{'s' if w > 1 else ''}",
+            *[f"req/s {label(t)}" for t in r.scales],
+            ratio,
+            *[f"CPU µs/req {label(t)}" for t in r.scales],
+            f"{ratio} by CPU",
+        ]
+        out += table(header, rows)
+    return out
+
+
+def memory_growth(memory: dict[str, Any]) -> dict[str, float]:
+    first, last = memory["samples"][0]["rss_mib"], memory["samples"][-1]["rss_mib"]
+    return {pid: last[pid] / first[pid] - 1 for pid in first if pid in last}
+
+
+def memory_section(memory: dict[str, Any] | None) -> list[str]:
+    if not memory:
+        return ["## Memory", "", 'Not measured yet: `make bench BENCH_ARGS="--memory 10"`.', ""]
+    first, last = memory["samples"][0]["rss_mib"], memory["samples"][-1]["rss_mib"]
+    peak = {pid: max(s["rss_mib"].get(pid, 0) for s in memory["samples"]) for pid in first}
+    growth = memory_growth(memory)
+    rows = [
+        [
+            f"worker {n + 1}",
+            f"{first[pid]:.1f}",
+            f"{peak[pid]:.1f}",
+            f"{last[pid]:.1f}",
+            f"{100 * growth[pid]:+.1f}%",
+        ]
+        for n, pid in enumerate(sorted(first))
+    ]
+    run = memory["result"]
+    return [
+        "## Memory",
+        "",
+        f"The mixed workload for {memory['minutes']:g} minutes on {memory['tasks']:,} tasks, "
+        f"2 workers, after {memory['warmup_seconds']:.0f} s of warm-up; resident memory (VmRSS) "
+        f"sampled every 10 s. Meanwhile: {num(run['rps'])} req/s, p50 {ms(run['p50_ms'])} ms, "
+        f"p99 {ms(run['p99_ms'])} ms, {run['errors']} errors. "
+        f"Command: `{memory['meta']['command']}`.",
+        "",
+        *table(["process", "RSS after warm-up, MiB", "peak MiB", "at the end MiB", "growth"], rows),
+    ]
+
+
+def profile_section(profile: dict[str, Any] | None) -> list[str]:
+    if not profile:
+        return []
+    out = [
+        "## Profile",
+        "",
+        f"py-spy (`--gil`, 250 Hz) on one of the 2 workers, {profile['tasks']:,} tasks, "
+        "while wrk drives the scenario: the share of samples in which the worker's Python "
+        "code held the GIL, by whose code was running (innermost known frame).",
+        "",
+    ]
+    for key, data in profile["profiles"].items():
+        if "error" in data:
+            out += [f"### {BY_KEY[key].title}", "", f"py-spy failed: `{data['error'][-300:]}`", ""]
+            continue
+        out += [
+            f"### {BY_KEY[key].title} ({num(data['result']['rps'])} req/s, "
+            f"{data['samples']:,} samples)",
+            "",
+        ]
+        out += table(
+            ["where (innermost known frame)", "share"],
+            [[a, f"{s}%"] for a, s in data["areas"][:10]],
+        )
+        out += table(
+            ["function (self)", "share"], [[f"`{f}`", f"{s}%"] for f, s in data["self"][:10]]
+        )
+        out += table(
+            ["the API's functions (inclusive)", "share"],
+            [[f"`{f}`", f"{s}%"] for f, s in data.get("api_inclusive", [])[:8]],
+        )
+    return out
+
+
+def setup_section(r: Results) -> list[str]:
+    m = r.meta
+    s = m["settings"]
+    packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
+    layouts = "; ".join(
+        f"{t:,}: heavy user {Layout(t).heavy_tasks:,}, deep page {Layout(t).deep_page}"
+        for t in r.scales
+    )
+    return [
+        "## How it was measured",
+        "",
+        f"- Command: `{m['command']}` (wall time {m['wall_seconds'] / 60:.1f} min, "
+        f"started {m['started']}).",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['os']}; load "
+        f"average at start {m['load_average_at_start']}. Load generator, API and database "
+        "share the machine.",
+        f"- Versions: Python {m['python']}, PostgreSQL {m['postgresql']} ({m['database']}), "
+        f"{m['wrk']}, {m['pgbench']}; {packages}. Code: {m['git']}.",
+        f"- Server: `scripts/serve` (uvicorn, uvloop, httptools, no access log) with WORKERS=1 "
+        "or 2, serving `bench/bare_app.py` (the app of `src.main` plus `GET /bench/bare`) on "
+        "127.0.0.1; APP_ENV=development, LOG_LEVEL=WARNING, HS256 tokens, pool settings "
+        f"default{'; ' + ', '.join(s['server_env']) if s['server_env'] else ''}.",
+        f"- Load: wrk, {s['connections']} connections, {s['wrk_threads']} thread(s), "
+        f"{s['warmup']:g} s warm-up then {s['seconds']:g} s measured per scenario; "
+        "latencies are wrk's (closed loop: p50 is mostly queueing at this concurrency).",
+        "- Data (`bench/seed.sql`, through SQL): 1,000 ordinary users and one heavy user; "
+        "every 2nd (10⁶: every 10th) task is the heavy user's, the others go round robin to "
+        f"the ordinary users. Per table size: {layouts}. Page N of the deep scenario is the one "
+        "the cursor after the first (N - 1) × 50 tasks opens: 24,950 tasks deep at page 500. "
+        "(The issue's '1,000,000 rows owned by one user' is read as the heavy user's "
+        "100,000, so that every table size keeps 1,000 ordinary users.)",
+        "- Scenarios: get, PUT and toggle hit 20,000 random seeded tasks with their owners' "
+        "tokens; lists read the heavy user's first page (`?limit=50`, `?limit=100`) or the page "
+        "the cursor of the previous one opens (`?limit=50&cursor=...`, default order "
+        "`-created_at`); create writes for random ordinary users; delete removes distinct "
+        "tasks (those the create run added, topped up through SQL); mixed draws per request "
+        "45% first page of a random ordinary user, 35% get, 10% create, 5% toggle, 3% PUT, "
+        "2% delete of a task the run created. Write scenarios' rows are removed after each "
+        "worker count (`DELETE`, `VACUUM ANALYZE`).",
+        "- Floors, measured in the same run: `bare` = the same server's async endpoint "
+        "returning a constant JSON object (no auth, no database); SQL floor = pgbench "
+        f"(simple protocol, {s['connections']} clients, 2 threads, same Unix socket or host) "
+        "running the repository's SELECT of get-one and of a first page (`bench/pgbench/`). "
+        "'of SQL floor' for list 100 and deep pages is relative to the first-page SQL.",
+        f"- Indexes on tasks at the end of the run: {', '.join(r.data.get('indexes', []))}.",
+        "",
+    ]
+
+
+def closing_note() -> list[str]:
+    """bench/closing-note.md, written by whoever read the results and the profile."""
+    note = BENCH_DIR / "closing-note.md"
+    return [note.read_text().rstrip(), ""] if note.exists() else []
+
+
+def write(results_dir: Path, doc: Path, plot: Path) -> None:
+    matrix = _load(results_dir, "matrix")
+    memory = _load(results_dir, "memory")
+    profile = _load(results_dir, "profile")
+    if matrix is None:
+        raise SystemExit(f"no {results_dir / 'matrix.json'}: run the benchmark first")
+    r = Results(matrix)
+    draw(r, plot)
+    lines = [
+        "# Performance",
+        "",
+        "Written by `make bench` (bench/run.py) from its own measurements: edit the driver, "
+        "not this file. Every figure comes from one run on one machine; compare the ratios "
+        "(to the floors measured in the same run) rather than absolute requests per second, "
+        "which drift with the machine and its other load.",
+        "",
+        *targets_section(r, memory),
+        f"![Throughput and p99 against table size]({plot.name})",
+        "",
+        *scale_section(r),
+        *scenario_tables(r),
+        *floors_section(r),
+        *memory_section(memory),
+        *profile_section(profile),
+        *setup_section(r),
+        *closing_note(),
+    ]
+    doc.write_text("\n".join(lines).rstrip() + "\n")
+
+
+def draw(r: Results, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5))
+    w = TARGET_WORKERS if TARGET_WORKERS in r.workers else r.workers[-1]
+    metric: list[tuple[Any, str, Callable[[dict[str, Any]], float], str]] = [
+        (left, "rps", lambda run: run["rps"], "requests/s"),
+        (right, "p99", lambda run: run["p99_ms"], "p99 latency, ms"),
+    ]
+    for axis, _, value, ylabel in metric:
+        for key in ["bare", *r.scenarios]:
+            points = [(t, value(r.get(t, w, key))) for t in r.scales if r.get(t, w, key)]
+            style = "--" if key == "bare" else "-"
+            axis.plot(*zip(*points, strict=True), style, marker="o", label=BY_KEY[key].title)
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("tasks in the table")
+        axis.set_ylabel(ylabel)
+        axis.grid(True, which="both", alpha=0.3)
+    left.set_title(f"Throughput, {w} workers")
+    right.set_title(f"p99 latency, {w} workers")
+    right.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

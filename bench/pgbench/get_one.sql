@@ -1,0 +1,9 @@
+-- The database's floor for GET /api/{user_id}/tasks/{id}: the SELECT the repository sends,
+-- for a random task and its owner (the ownership rule of bench/seed.sql).
+\set id random(1, :tasks)
+\if :id % :stride = 0
+\set owner :users
+\else
+\set owner (:id - :id / :stride - 1) % :users
+\endif
+SELECT tasks.title, tasks.description, tasks.id, tasks.user_id, tasks.is_completed, tasks.created_at, tasks.updated_at FROM tasks WHERE tasks.id = :id AND tasks.user_id = md5('bench-user-' || :owner)::uuid;

@@ -1,0 +1,344 @@
+#!/usr/bin/env python3
+"""The Task API benchmark: `make bench` (see docs/performance.md for the results).
+
+Starts the API with its production serving command (scripts/serve) against a database of its
+own (`taskapi_bench`, on the embedded server or DATABASE_URL's server), seeds it through SQL at
+each table size, drives every scenario with wrk over loopback for a bounded time, measures the
+floors (a bare async endpoint of the same app; pgbench running the SQL of get-one and of a
+first page), and writes docs/performance.md and docs/performance.png.
+
+    backend/.venv/bin/python bench/run.py                  # the full matrix (~12 min)
+    backend/.venv/bin/python bench/run.py --memory 10      # 10-minute mixed run, worker RSS
+    backend/.venv/bin/python bench/run.py --profile        # py-spy profiles of one worker
+    backend/.venv/bin/python bench/run.py --scales 1000 --workers 2 --seconds 3 --no-docs
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from driver.layout import BENCH_DIR, DOC, PLOT, REPO_ROOT, RESULTS_DIR, Layout
+
+sys.path.insert(0, str(REPO_ROOT / "backend"))  # src.* (settings, cursor codec), before driver.*
+
+from driver import machine, profiling, report
+from driver.database import BenchDatabase
+from driver.load import Measurement, Wrk
+from driver.scenarios import BARE, BY_KEY, DB_FLOORS, SCENARIOS, Fixtures, new_secret
+from driver.server import (
+    BARE_PATH,
+    Server,
+    cpu_times,
+    cpu_used,
+    rss_mib,
+    server_environment,
+)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    ints = lambda text: [int(float(part)) for part in text.split(",")]  # noqa: E731
+    parser.add_argument(
+        "--scales",
+        type=ints,
+        default=[1_000, 100_000, 1_000_000],
+        help="table sizes (tasks), comma-separated",
+    )
+    parser.add_argument("--workers", type=ints, default=[1, 2], help="worker counts")
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(s.key for s in SCENARIOS),
+        help="comma-separated subset of: " + ", ".join(BY_KEY),
+    )
+    parser.add_argument("--seconds", type=float, default=8, help="measured seconds per run")
+    parser.add_argument("--warmup", type=float, default=2, help="warm-up seconds per run")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=REPO_ROOT,
+        help="serve and migrate this checkout (to measure a change)",
+    )
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra setting for the API, e.g. DB_POOL_SIZE=20",
+    )
+    parser.add_argument("--label", default="matrix", help="results file: bench-results/LABEL.json")
+    parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.*")
+    parser.add_argument(
+        "--recreate-db",
+        action="store_true",
+        help="drop taskapi_bench first (a checkout with other revisions)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the table when it already holds the scale's seeded rows",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--memory",
+        type=float,
+        metavar="MINUTES",
+        help="only the memory run: mixed load for MINUTES on the largest scale",
+    )
+    mode.add_argument("--profile", action="store_true", help="only py-spy profiles of a worker")
+    mode.add_argument("--report-only", action="store_true", help="rewrite the docs from results")
+    return parser.parse_args(argv)
+
+
+def check_tools() -> None:
+    missing = {
+        "wrk": "sudo apt-get install wrk  (macOS: brew install wrk)",
+        "pgbench": "sudo apt-get install postgresql-client  (macOS: brew install libpq)",
+    }
+    absent = [f"  {tool}: {how}" for tool, how in missing.items() if shutil.which(tool) is None]
+    if absent:
+        sys.exit("the benchmark needs:\n" + "\n".join(absent))
+
+
+class Bench:
+    """One invocation: the database, secrets, wrk settings, and the results collected."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.repo = args.repo.resolve()
+        RESULTS_DIR.mkdir(exist_ok=True)
+        self.workdir = RESULTS_DIR / "work"
+        self.workdir.mkdir(exist_ok=True)
+        (RESULTS_DIR / "server.log").write_text("")  # the servers of this run only
+        self.db = BenchDatabase.create(self.repo / "backend", recreate=args.recreate_db)
+        self.db.migrate()
+        self.jwt_secret, self.cursor_secret = new_secret(), new_secret()
+        self.env = server_environment(self.db.uri, self.jwt_secret, self.cursor_secret)
+        self.env.update(dict(item.split("=", 1) for item in args.server_env))
+        self.scenarios = [BY_KEY[key] for key in args.scenarios.split(",") if key != "bare"]
+        self.postmaster = self.db.postmaster_pid()
+
+    def server(self, workers: int) -> Server:
+        return Server(self.repo, workers, self.env, RESULTS_DIR / "server.log")
+
+    def prepare(self, tasks: int) -> tuple[Layout, Fixtures, float]:
+        layout = Layout(tasks)
+        started = time.monotonic()
+        if self.args.reuse and self.db.holds(layout):
+            self.db.restore(layout)
+        else:
+            self.db.seed(layout)
+        seeded = time.monotonic() - started
+        fixtures = Fixtures(
+            self.db, layout, self.workdir, self.jwt_secret, self.cursor_secret, self.args.threads
+        )
+        say(
+            f"{layout.label()}: seeded {tasks:,} tasks in {seeded:.1f} s "
+            f"(heavy user: {layout.heavy_tasks:,}; deep page: {layout.deep_page})"
+        )
+        return layout, fixtures, seeded
+
+    def wrk(self, server: Server) -> Wrk:
+        return Wrk(server.url, self.args.connections, self.args.threads)
+
+    def measure(
+        self, server: Server, fixtures: Fixtures, key: str, create_rps: float | None
+    ) -> Measurement:
+        scenario = BY_KEY[key]
+        warm_args, run_args = fixtures.args(
+            scenario, self.args.warmup, self.args.seconds, create_rps
+        )
+        path = BARE_PATH if key == "bare" else "/"
+        wrk = self.wrk(server)
+        if self.args.warmup > 0:
+            wrk.run(scenario.script, warm_args, self.args.warmup, path)
+        workers = server.worker_pids()
+        api_before = cpu_times(workers)
+        db_before = cpu_times(self.db.backend_pids()) if self.postmaster else {}
+        result = wrk.run(scenario.script, run_args, self.args.seconds, path)
+        requests = max(result.requests, 1)
+        result.api_cpu_us = round(cpu_used(api_before, workers) / requests * 1e6, 1)
+        if self.postmaster:  # a local server: its backends' CPU time is readable here
+            result.db_cpu_us = round(
+                cpu_used(db_before, self.db.backend_pids()) / requests * 1e6, 1
+            )
+        return result
+
+    # -- modes -------------------------------------------------------------------------------
+    def matrix(self) -> dict[str, Any]:
+        runs: list[dict[str, Any]] = []
+        db_floors: list[dict[str, Any]] = []
+        seeding: dict[int, float] = {}
+        for tasks in self.args.scales:
+            layout, fixtures, seeding[tasks] = self.prepare(tasks)
+            for key, script in DB_FLOORS.items():
+                self.db.pgbench(
+                    script, layout, self.args.warmup, self.args.connections, self.workdir
+                )
+                result = self.db.pgbench(
+                    script, layout, self.args.seconds, self.args.connections, self.workdir
+                )
+                db_floors.append({"tasks": tasks, "scenario": key, **result.as_dict()})
+                report_line(layout, "sql", f"pgbench {script}", result)
+            for workers in self.args.workers:
+                with self.server(workers) as server:
+                    smoke_test(server, fixtures)
+                    create_rps = None
+                    for scenario in [BARE, *self.scenarios]:
+                        result = self.measure(server, fixtures, scenario.key, create_rps)
+                        create_rps = result.rps if scenario.key == "create" else create_rps
+                        runs.append(
+                            {
+                                "tasks": tasks,
+                                "workers": workers,
+                                "scenario": scenario.key,
+                                **result.as_dict(),
+                            }
+                        )
+                        report_line(layout, f"{workers}w", scenario.key, result)
+                self.db.restore(layout)
+        return {
+            "runs": runs,
+            "db_floors": db_floors,
+            "seed_seconds": seeding,
+            "indexes": self.db.indexes(),
+        }
+
+    def memory(self, minutes: float) -> dict[str, Any]:
+        layout, fixtures, _ = self.prepare(max(self.args.scales))
+        warmup = max(60.0, self.args.warmup)
+        with self.server(2) as server:
+            wrk = self.wrk(server)
+            args = fixtures.args(BY_KEY["mixed"], 0, 0, None)[1]
+            say(f"memory: {warmup:.0f} s warm-up, then {minutes:g} min of the mixed workload")
+            wrk.run("mixed.lua", args, warmup)
+            samples: list[dict[str, Any]] = []
+            outcome: dict[str, Measurement] = {}
+            runner = threading.Thread(
+                target=lambda: outcome.setdefault("run", wrk.run("mixed.lua", args, minutes * 60))
+            )
+            started = time.monotonic()
+            runner.start()
+            while runner.is_alive():
+                pids = server.worker_pids()
+                samples.append(
+                    {
+                        "t": round(time.monotonic() - started, 1),
+                        "rss_mib": {str(pid): round(rss_mib(pid), 1) for pid in pids},
+                    }
+                )
+                runner.join(timeout=10)
+            pids = server.worker_pids()
+            samples.append(
+                {
+                    "t": round(time.monotonic() - started, 1),
+                    "rss_mib": {str(pid): round(rss_mib(pid), 1) for pid in pids},
+                }
+            )
+        self.db.restore(layout)
+        result = outcome["run"]
+        report_line(layout, "2w", "mixed (memory)", result)
+        return {
+            "tasks": layout.tasks,
+            "minutes": minutes,
+            "warmup_seconds": warmup,
+            "result": result.as_dict(),
+            "samples": samples,
+        }
+
+    def profile(self) -> dict[str, Any]:
+        layout, fixtures, _ = self.prepare(max(self.args.scales))
+        profiles = {}
+        with self.server(2) as server:
+            wrk = self.wrk(server)
+            for key in ("get", "list50", "create", "mixed"):
+                warm_args, run_args = fixtures.args(
+                    BY_KEY[key], self.args.warmup, self.args.seconds, None
+                )
+                wrk.run(BY_KEY[key].script, warm_args, self.args.warmup)
+                pid = server.worker_pids()[0]
+                recorder = profiling.start(
+                    pid, self.args.seconds, self.workdir / f"profile-{key}.txt"
+                )
+                result = wrk.run(BY_KEY[key].script, run_args, self.args.seconds + 1)
+                profiles[key] = {"result": result.as_dict(), **profiling.finish(recorder)}
+                report_line(layout, "2w", f"{key} (py-spy)", result)
+        self.db.restore(layout)
+        return {"tasks": layout.tasks, "profiles": profiles}
+
+
+def smoke_test(server: Server, fixtures: Fixtures) -> None:
+    """One authenticated read before measuring, so that a misconfiguration fails loudly."""
+    index, task_id = fixtures.targets.read_text().split("\n", 1)[0].split("\t")
+    user = fixtures.users.read_text().splitlines()[int(index)].split("\t")
+    request = urllib.request.Request(
+        f"{server.url}/api/{user[1]}/tasks/{task_id}",
+        headers={"Authorization": f"Bearer {user[2]}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        sys.exit(f"smoke test: GET a task answered {error.code}: {error.read()[:500]!r}")
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def report_line(layout: Layout, who: str, what: str, m: Measurement) -> None:
+    cpu = "" if m.api_cpu_us is None else f"  cpu/req: api {m.api_cpu_us:6.0f} µs"
+    cpu += "" if m.db_cpu_us is None else f", db {m.db_cpu_us:5.0f} µs"
+    say(
+        f"  {layout.label():>5} {who:>3} {what:<24} {m.rps:9.0f} req/s  p50 {m.p50_ms:7.2f} ms"
+        f"  p99 {m.p99_ms:7.2f} ms  errors {m.errors}{cpu}"
+    )
+
+
+def invocation(argv: list[str]) -> str:
+    if "MAKELEVEL" in os.environ:
+        extra = os.environ.get("BENCH_ARGS", "").strip()
+        return "make bench" + (f' BENCH_ARGS="{extra}"' if extra else "")
+    return "backend/.venv/bin/python bench/run.py " + " ".join(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    results_file = RESULTS_DIR / f"{args.label}.json"
+    if not args.report_only:
+        check_tools()
+        started, clock = datetime.now(UTC), time.monotonic()
+        bench = Bench(args)
+        meta = machine.describe(bench.db, bench.repo, invocation(argv), args)
+        if args.memory is not None:
+            data, results_file = bench.memory(args.memory), RESULTS_DIR / "memory.json"
+        elif args.profile:
+            data, results_file = bench.profile(), RESULTS_DIR / "profile.json"
+        else:
+            data = bench.matrix()
+        meta.update(
+            started=started.isoformat(timespec="seconds"),
+            wall_seconds=round(time.monotonic() - clock),
+        )
+        results_file.write_text(json.dumps({"meta": meta, **data}, indent=1, default=str))
+        say(f"results: {results_file.relative_to(REPO_ROOT)} ({meta['wall_seconds']} s)")
+    if not args.no_docs:
+        report.write(RESULTS_DIR, DOC, PLOT)
+        say(f"wrote {DOC.relative_to(REPO_ROOT)} and {PLOT.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(BENCH_DIR)
+    sys.exit(main(sys.argv[1:]))
