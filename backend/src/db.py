@@ -49,7 +49,7 @@ def create_db_engine(url: URL, settings: Settings) -> Engine:
     return engine
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:  # async: no thread hop for a lookup
     engine: Engine = request.app.state.engine
     return engine
 

@@ -64,9 +64,10 @@ class SchemaGate:
         return None
 
     def status(self, repository: SchemaRepository) -> SchemaStatus:
-        with self._lock:
-            if self._status is not None and time.monotonic() - self._checked_at < RECHECK_SECONDS:
-                return self._status
+        """The remembered status while fresh; otherwise read from the database and kept."""
+        remembered = self.fresh_status()
+        if remembered is not None:
+            return remembered
         status = read_status(repository)
         with self._lock:
             self._status, self._checked_at = status, time.monotonic()
