@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, pool, text
 from sqlalchemy.engine import URL
 
 from src.cli.migrate import libpq_url, pg_dump_binary
+from src.schema_state import expected_revisions
 from tests.support.databases import BACKEND_DIR, Databases, upgrade
 
 USER_ID = "6f1c1f8e-2f4b-4a53-9b60-2d9a5c1f2b11"
@@ -23,10 +24,24 @@ def database(databases: Databases) -> Iterator[URL]:
     databases.drop(url)
 
 
-def _migrate(url: URL, *args: str) -> subprocess.CompletedProcess[str]:
+# The script with alembic's upgrade made a no-op: a deploy whose upgrade did not reach head.
+_NO_UPGRADE = (
+    "import sys; import alembic.command; alembic.command.upgrade = lambda *a, **k: None; "
+    "from src.cli.migrate import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def _head() -> str:
+    [head] = expected_revisions()
+    return head
+
+
+def _migrate(
+    url: URL, *args: str, program: tuple[str, ...] = ("-m", "src.cli.migrate")
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
     return subprocess.run(
-        [sys.executable, "-m", "src.cli.migrate", *args],
+        [sys.executable, *program, *args],
         cwd=BACKEND_DIR,
         env=env,
         capture_output=True,
@@ -53,6 +68,13 @@ def _seed(url: URL) -> None:
     engine.dispose()
 
 
+def _insert_task(url: URL) -> None:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO tasks (user_id, title) VALUES ('{USER_ID}', 'more')"))
+    engine.dispose()
+
+
 def test_backs_up_upgrades_and_verifies(database: URL, tmp_path: Path) -> None:
     upgrade(database, "001")
     _seed(database)
@@ -60,10 +82,14 @@ def test_backs_up_upgrades_and_verifies(database: URL, tmp_path: Path) -> None:
     result = _migrate(database, "--backup-dir", str(tmp_path))
 
     assert result.returncode == 0, result.stderr
-    assert "database at head" in result.stderr
-    assert _scalar(database, "SELECT version_num FROM alembic_version") != "001"
+    # The revision before and after, as alembic's MigrationContext reads them.
+    assert f"database schema is at revision 001; this code needs {_head()}" in result.stderr
+    assert f"database at head: {_head()}" in result.stderr
+    assert _scalar(database, "SELECT version_num FROM alembic_version") == _head()
     dumps = list(tmp_path.glob("*-at-001.dump"))
     assert len(dumps) == 1
+    # Revision 004 backfilled the counts of the task seeded at 001.
+    assert _scalar(database, "SELECT total FROM task_counts") == 1
 
 
 def test_the_backup_restores_into_an_empty_database(
@@ -88,6 +114,11 @@ def test_the_backup_restores_into_an_empty_database(
     assert _scalar(restored, "SELECT version_num FROM alembic_version") == _scalar(
         database, "SELECT version_num FROM alembic_version"
     )
+    # task_counts comes back as dumped, not counted twice by triggers firing on the restored
+    # rows, and the restored triggers keep counting.
+    assert _scalar(restored, "SELECT total FROM task_counts") == 1
+    _insert_task(restored)
+    assert _scalar(restored, "SELECT total FROM task_counts") == 2
     databases.drop(restored)
 
 
@@ -95,3 +126,26 @@ def test_without_backup_on_an_empty_database(database: URL) -> None:
     result = _migrate(database)
     assert result.returncode == 0, result.stderr
     assert _scalar(database, "SELECT count(*) FROM tasks") == 0
+
+
+def test_a_backup_of_an_empty_database_is_named_at_base(database: URL, tmp_path: Path) -> None:
+    result = _migrate(database, "--backup-dir", str(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert "database schema is at revision none (alembic never ran)" in result.stderr
+    assert [p.name.rsplit("-at-", 1)[1] for p in tmp_path.glob("*.dump")] == ["base.dump"]
+    assert _scalar(database, "SELECT version_num FROM alembic_version") == _head()
+
+
+def test_exits_1_when_the_upgrade_did_not_reach_head(database: URL) -> None:
+    """The verification step: the revision is read back after the upgrade, not assumed."""
+    upgrade(database, "002")
+
+    result = _migrate(database, program=("-c", _NO_UPGRADE))
+
+    assert result.returncode == 1, result.stderr
+    assert (
+        f"migration did not reach head: database schema is at revision 002; "
+        f"this code needs {_head()}"
+    ) in result.stderr
+    assert _scalar(database, "SELECT version_num FROM alembic_version") == "002"

@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -33,6 +34,20 @@ CREATE INDEX ix_users_id ON users (id);
 CREATE UNIQUE INDEX ix_users_email ON users (email);
 CREATE INDEX ix_tasks_user_id ON tasks (user_id);
 """
+
+# What each revision adds that the tests look for by name: 002 the updated_at triggers,
+# 004 the table task_counts, its trigger function and the triggers that keep it.
+SEED_TABLES = {"alembic_version", "users", "tasks"}
+HEAD_TABLES = SEED_TABLES | {"task_counts"}
+UPDATED_AT_TRIGGERS = {"users_set_updated_at", "tasks_set_updated_at"}
+TASK_COUNTS_TRIGGERS = {
+    "task_counts_on_insert",
+    "task_counts_on_update",
+    "task_counts_on_delete",
+    "task_counts_on_truncate",
+}
+HEAD_TRIGGERS = UPDATED_AT_TRIGGERS | TASK_COUNTS_TRIGGERS
+HEAD_FUNCTIONS = {"set_updated_at", "task_counts_apply"}
 
 # The `alembic` console script of the virtualenv running the tests (backend/.venv).
 ALEMBIC = Path(sys.executable).parent / ("alembic.exe" if os.name == "nt" else "alembic")
@@ -105,3 +120,45 @@ def versions(url: URL) -> list[str]:
 def triggers(url: URL) -> set[str]:
     rows = query(url, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
     return {str(name) for (name,) in rows}
+
+
+def functions(url: URL) -> set[str]:
+    """The functions of the public schema (the triggers' functions: the app defines no other)."""
+    rows = query(url, "SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace")
+    return {str(name) for (name,) in rows}
+
+
+def start_upgrade(url: URL, name: str, config: Path | None = None) -> subprocess.Popen[str]:
+    """`alembic upgrade head`, its session named `name` in pg_stat_activity (PGAPPNAME)."""
+    return subprocess.Popen(
+        [str(ALEMBIC), *(["-c", str(config)] if config else []), "upgrade", "head"],
+        cwd=BACKEND_DIR,
+        env={**alembic_env(url), "PGAPPNAME": name},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wait_for_session(
+    url: URL, name: str, *running: subprocess.Popen[str], lock: bool = False
+) -> None:
+    """Until the session `name` is connected (and waiting for a lock, when `lock`)."""
+    sql = (
+        "SELECT 1 FROM pg_stat_activity"
+        f" WHERE datname = current_database() AND application_name = '{name}'"
+    )
+    if lock:
+        sql += " AND wait_event_type = 'Lock'"
+    deadline = time.monotonic() + 60
+    while not query(url, sql):
+        for process in running:
+            assert process.poll() is None, process.communicate()[0]
+        assert time.monotonic() < deadline, f"no session {name}"
+        time.sleep(0.05)
+
+
+def succeeded(process: subprocess.Popen[str]) -> bool:
+    output = process.communicate(timeout=120)[0]
+    assert process.returncode == 0, output
+    return True

@@ -1,7 +1,6 @@
 """Deploys migrating at once: env.py's advisory lock makes them take turns, and the one that
 waits must not deadlock a revision that builds an index CONCURRENTLY."""
 
-import subprocess
 import time
 from pathlib import Path
 
@@ -9,16 +8,17 @@ from sqlalchemy import create_engine, pool, text
 from sqlalchemy.engine import URL
 
 from tests.migrations.helpers import (
-    ALEMBIC,
-    alembic_env,
+    HEAD_TABLES,
     copy_of_alembic,
     head,
     query,
     script_directory,
+    start_upgrade,
+    succeeded,
     tables,
     versions,
+    wait_for_session,
 )
-from tests.support.databases import BACKEND_DIR
 
 MIGRATION_LOCK_KEY = 7_236_417_001  # alembic/env.py
 
@@ -39,49 +39,13 @@ def downgrade() -> None:
 """
 
 
-def start_upgrade(url: URL, name: str, config: Path | None = None) -> subprocess.Popen[str]:
-    """`alembic upgrade head`, its session named `name` in pg_stat_activity (PGAPPNAME)."""
-    return subprocess.Popen(
-        [str(ALEMBIC), *(["-c", str(config)] if config else []), "upgrade", "head"],
-        cwd=BACKEND_DIR,
-        env={**alembic_env(url), "PGAPPNAME": name},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def wait_for_session(
-    url: URL, name: str, *running: subprocess.Popen[str], lock: bool = False
-) -> None:
-    """Until the session `name` is connected (and waiting for a lock, when `lock`)."""
-    sql = (
-        "SELECT 1 FROM pg_stat_activity"
-        f" WHERE datname = current_database() AND application_name = '{name}'"
-    )
-    if lock:
-        sql += " AND wait_event_type = 'Lock'"
-    deadline = time.monotonic() + 60
-    while not query(url, sql):
-        for process in running:
-            assert process.poll() is None, process.communicate()[0]
-        assert time.monotonic() < deadline, f"no session {name}"
-        time.sleep(0.05)
-
-
-def succeeded(process: subprocess.Popen[str]) -> bool:
-    output = process.communicate(timeout=120)[0]
-    assert process.returncode == 0, output
-    return True
-
-
 def test_two_simultaneous_upgrades_apply_each_revision_once(empty_database: URL) -> None:
     first, second = start_upgrade(empty_database, "first"), start_upgrade(empty_database, "second")
     outputs = [process.communicate(timeout=120)[0] for process in (first, second)]
 
     assert [first.returncode, second.returncode] == [0, 0], outputs
     assert versions(empty_database) == [head()]
-    assert tables(empty_database) == {"alembic_version", "users", "tasks"}
+    assert tables(empty_database) == HEAD_TABLES
     log = "".join(outputs)
     for script in script_directory().walk_revisions():
         assert log.count(f"-> {script.revision}, ") == 1, log

@@ -15,9 +15,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL
 
 from tests.migrations.helpers import (
+    HEAD_FUNCTIONS,
+    HEAD_TABLES,
+    HEAD_TRIGGERS,
     SEED_DDL,
+    SEED_TABLES,
+    UPDATED_AT_TRIGGERS,
     copy_of_alembic,
     execute,
+    functions,
     head,
     run_alembic,
     script_directory,
@@ -26,8 +32,6 @@ from tests.migrations.helpers import (
     versions,
 )
 from tests.support.databases import BACKEND_DIR
-
-TRIGGERS = {"users_set_updated_at", "tasks_set_updated_at"}
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -48,17 +52,24 @@ def test_current_and_history(empty_database: URL) -> None:
 def test_upgrade_head_and_downgrades(empty_database: URL) -> None:
     ok(run_alembic(empty_database, "upgrade", "head"))
     assert ok(run_alembic(empty_database, "current")).strip() == f"{head()} (head)"
-    assert triggers(empty_database) == TRIGGERS
+    assert tables(empty_database) == HEAD_TABLES
+    assert triggers(empty_database) == HEAD_TRIGGERS
+    assert functions(empty_database) == HEAD_FUNCTIONS
 
     ok(run_alembic(empty_database, "downgrade", "-1"))
     previous = script_directory().get_revision(head()).down_revision
     assert versions(empty_database) == [previous]
+    assert previous == "003"  # 004 undone: its table, triggers and function are gone
+    assert tables(empty_database) == SEED_TABLES
+    assert triggers(empty_database) == UPDATED_AT_TRIGGERS
+    assert functions(empty_database) == {"set_updated_at"}
 
     ok(run_alembic(empty_database, "upgrade", "head"))
     ok(run_alembic(empty_database, "downgrade", "001"))
     assert ok(run_alembic(empty_database, "current")).strip() == "001"
-    assert tables(empty_database) == {"alembic_version", "users", "tasks"}
+    assert tables(empty_database) == SEED_TABLES
     assert triggers(empty_database) == set()
+    assert functions(empty_database) == set()
 
 
 def test_stamp_head_records_the_revision_without_running_it(empty_database: URL) -> None:
@@ -76,13 +87,15 @@ def test_relation_already_exists_is_fixed_by_stamping(empty_database: URL) -> No
 
     ok(run_alembic(empty_database, "stamp", "head"))
     assert ok(run_alembic(empty_database, "current")).strip() == f"{head()} (head)"
-    assert triggers(empty_database) == set()  # stamping head skipped revision 002
+    assert triggers(empty_database) == set()  # stamping head skipped revisions 002 to 004
+    assert "task_counts" not in tables(empty_database)
 
     # The exact fix for the seed's tables: mark 001 as applied, then run what follows it.
     ok(run_alembic(empty_database, "stamp", "001"))
     ok(run_alembic(empty_database, "upgrade", "head"))
     assert versions(empty_database) == [head()]
-    assert triggers(empty_database) == TRIGGERS
+    assert tables(empty_database) == HEAD_TABLES
+    assert triggers(empty_database) == HEAD_TRIGGERS
 
 
 def new_revisions(ini: Path, before: set[str]) -> list[Path]:

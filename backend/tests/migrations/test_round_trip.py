@@ -5,17 +5,20 @@ from alembic import command
 from sqlalchemy.engine import URL
 
 from tests.migrations.helpers import (
+    HEAD_TABLES,
     execute,
+    functions,
     head,
     query,
     script_directory,
     tables,
+    triggers,
     versions,
 )
 from tests.support.databases import alembic_config, upgrade
 
 # Every revision below head that keeps the tables: 001 up to head's predecessor. Walked
-# from head down, so a future 003 makes 002 a target too.
+# from head down, so each new revision makes its predecessor a target too.
 DOWNGRADE_TARGETS = [script.revision for script in script_directory().walk_revisions()][1:]
 
 ROWS = """
@@ -36,18 +39,22 @@ def all_rows(url: URL) -> list[tuple[object, ...]]:
     )
 
 
+def task_counts(url: URL) -> list[tuple[object, ...]]:
+    return query(url, "SELECT user_id::text, total, completed FROM task_counts ORDER BY user_id")
+
+
 def test_base_head_base_head(empty_database: URL) -> None:
     config = alembic_config(empty_database)
     for _ in range(2):
         command.upgrade(config, "head")
-        assert tables(empty_database) == {"alembic_version", "users", "tasks"}
+        assert tables(empty_database) == HEAD_TABLES
         assert versions(empty_database) == [head()]
 
         command.downgrade(config, "base")
         assert tables(empty_database) == {"alembic_version"}
         assert versions(empty_database) == []
-        trigger_function = "SELECT 1 FROM pg_proc WHERE proname = 'set_updated_at'"
-        assert query(empty_database, trigger_function) == []
+        assert triggers(empty_database) == set()
+        assert functions(empty_database) == set()  # set_updated_at, task_counts_apply
 
 
 @pytest.mark.parametrize("target", DOWNGRADE_TARGETS)
@@ -55,6 +62,8 @@ def test_rows_survive_downgrade_and_upgrade(migrated_database: URL, target: str)
     execute(migrated_database, ROWS)
     before = all_rows(migrated_database)
     assert len(before) == 3
+    counts = [("6f1c2a3e-1d4b-4f5a-9e8d-7c6b5a493827", 2, 1)]  # kept by 004's triggers
+    assert task_counts(migrated_database) == counts
 
     command.downgrade(alembic_config(migrated_database), target)
     assert versions(migrated_database) == [target]
@@ -63,3 +72,4 @@ def test_rows_survive_downgrade_and_upgrade(migrated_database: URL, target: str)
 
     upgrade(migrated_database, "head")
     assert all_rows(migrated_database) == before
+    assert task_counts(migrated_database) == counts  # 004 again: backfilled from tasks

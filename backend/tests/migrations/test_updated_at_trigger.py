@@ -5,8 +5,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Connection, text
-from sqlmodel import Session
+
+from tests.support.db import TestDb
 
 LONG_AGO = datetime(2000, 1, 1)
 
@@ -16,67 +16,65 @@ def utcnow() -> datetime:
 
 
 @pytest.fixture(params=["Pacific/Kiritimati", "America/Los_Angeles"])  # UTC+14, UTC-8/-7
-def conn(request: pytest.FixtureRequest, session: Session) -> Connection:
-    connection = session.connection()
-    connection.exec_driver_sql(f"SET LOCAL TIME ZONE '{request.param}'")
-    assert connection.exec_driver_sql("SHOW TimeZone").scalar() == request.param
-    return connection
+def conn(request: pytest.FixtureRequest, db: TestDb) -> TestDb:
+    """The test's transaction on the migrated database, in a time zone far from UTC."""
+    db.execute(f"SET LOCAL TIME ZONE '{request.param}'")
+    assert db.scalar("SHOW TimeZone") == request.param
+    return db
 
 
-def insert_user_and_task(conn: Connection, updated_at: datetime) -> tuple[uuid.UUID, int]:
+def insert_user_and_task(conn: TestDb, updated_at: datetime) -> tuple[uuid.UUID, int]:
     user = uuid.uuid4()
     conn.execute(
-        text(
-            "INSERT INTO users (id, email, created_at, updated_at) VALUES (:id, :email, :at, :at)"
-        ),
+        "INSERT INTO users (id, email, created_at, updated_at)"
+        " VALUES (%(id)s, %(email)s, %(at)s, %(at)s)",
         {"id": user, "email": f"{user}@example.com", "at": updated_at},
     )
-    task = conn.execute(
-        text(
-            "INSERT INTO tasks (user_id, title, created_at, updated_at)"
-            " VALUES (:user, 'Title', :at, :at) RETURNING id"
-        ),
+    task = conn.scalar(
+        "INSERT INTO tasks (user_id, title, created_at, updated_at)"
+        " VALUES (%(user)s, 'Title', %(at)s, %(at)s) RETURNING id",
         {"user": user, "at": updated_at},
-    ).scalar_one()
+    )
     return user, int(task)
 
 
-def updated_at(conn: Connection, table: str, row_id: object) -> datetime:
-    sql = text(f"SELECT updated_at FROM {table} WHERE id = :id")
-    value: datetime = conn.execute(sql, {"id": row_id}).scalar_one()
+def updated_at(conn: TestDb, table: str, row_id: object) -> datetime:
+    value = conn.scalar(f"SELECT updated_at FROM {table} WHERE id = %s", (row_id,))
+    assert isinstance(value, datetime)
+    assert value.tzinfo is None  # TIMESTAMP WITHOUT TIME ZONE, holding UTC
     return value
 
 
-def test_an_update_moves_updated_at_to_utc_now(conn: Connection) -> None:
+def test_an_update_moves_updated_at_to_utc_now(conn: TestDb) -> None:
     user, task = insert_user_and_task(conn, LONG_AGO)
-    conn.execute(text("UPDATE users SET email = 'new@example.com' WHERE id = :id"), {"id": user})
-    conn.execute(text("UPDATE tasks SET title = 'Changed' WHERE id = :id"), {"id": task})
+    conn.execute("UPDATE users SET email = %s WHERE id = %s", (f"new-{user}@example.com", user))
+    conn.execute("UPDATE tasks SET title = 'Changed' WHERE id = %s", (task,))
 
     for table, row_id in [("users", user), ("tasks", task)]:
         assert abs(updated_at(conn, table, row_id) - utcnow()) < timedelta(seconds=5)
 
 
-def test_an_update_that_changes_nothing_leaves_updated_at(conn: Connection) -> None:
+def test_an_update_that_changes_nothing_leaves_updated_at(conn: TestDb) -> None:
     user, task = insert_user_and_task(conn, LONG_AGO)
-    conn.execute(text("UPDATE users SET email = email WHERE id = :id"), {"id": user})
-    conn.execute(text("UPDATE tasks SET title = title WHERE id = :id"), {"id": task})
+    assert conn.execute("UPDATE users SET email = email WHERE id = %s", (user,)) == 1
+    assert conn.execute("UPDATE tasks SET title = title WHERE id = %s", (task,)) == 1
 
     assert updated_at(conn, "users", user) == LONG_AGO
     assert updated_at(conn, "tasks", task) == LONG_AGO
 
 
-def test_updated_at_ahead_of_the_clock_moves_forwards(conn: Connection) -> None:
+def test_updated_at_ahead_of_the_clock_moves_forwards(conn: TestDb) -> None:
     ahead = utcnow() + timedelta(hours=1)
     _, task = insert_user_and_task(conn, ahead)
-    conn.execute(text("UPDATE tasks SET title = 'Changed' WHERE id = :id"), {"id": task})
+    conn.execute("UPDATE tasks SET title = 'Changed' WHERE id = %s", (task,))
     assert updated_at(conn, "tasks", task) == ahead + timedelta(microseconds=1)
 
 
-def test_two_updates_at_one_statement_time_move_forwards(conn: Connection) -> None:
+def test_two_updates_at_one_statement_time_move_forwards(conn: TestDb) -> None:
     """The statements of a DO block share the statement_timestamp() of the DO."""
     _, task = insert_user_and_task(conn, LONG_AGO)
-    conn.exec_driver_sql("CREATE TEMP TABLE seen (at timestamp) ON COMMIT DROP")
-    conn.exec_driver_sql(
+    conn.execute("CREATE TEMP TABLE seen (at timestamp) ON COMMIT DROP")
+    conn.execute(
         f"""
         DO $$ BEGIN
             UPDATE tasks SET title = 'First' WHERE id = {task};
@@ -86,5 +84,5 @@ def test_two_updates_at_one_statement_time_move_forwards(conn: Connection) -> No
         END $$
         """
     )
-    first, second = conn.execute(text("SELECT at FROM seen")).scalars()
+    first, second = [row["at"] for row in conn.fetch_all("SELECT at FROM seen")]
     assert second == first + timedelta(microseconds=1)
