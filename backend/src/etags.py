@@ -4,16 +4,17 @@ A task's tag is its id and updated_at (microseconds), which the database moves f
 every change of the row (revision 002), so the tag changes exactly when the task does.
 """
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-
-from src.models import Task
+from typing import Any
 
 _EPOCH = datetime(1970, 1, 1)
 
 
-def etag_of(task: Task) -> str:
-    micros = (task.updated_at - _EPOCH) // timedelta(microseconds=1)
-    return f'"{task.id}.{micros:x}"'
+def etag_of(task: Mapping[str, Any]) -> str:
+    """The tag of a task row (`id`, `updated_at` in UTC, with or without its zone)."""
+    micros = (task["updated_at"].replace(tzinfo=None) - _EPOCH) // timedelta(microseconds=1)
+    return f'"{task["id"]}.{micros:x}"'
 
 
 def parse_if_match(header: str | None, task_id: int) -> list[datetime] | None:

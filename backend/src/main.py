@@ -4,12 +4,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from psycopg import Error as DatabaseError
+from sqlalchemy.engine import URL
 
 from src.api import docs, problems
 from src.api.middleware import (
@@ -20,9 +19,17 @@ from src.api.middleware import (
 from src.api.routes import health, metrics, tasks, users
 from src.auth import TokenVerifier
 from src.database_url import mask
-from src.db import create_db_engine, pool_capacity, resolve_database_url
+from src.db import (
+    DbSession,
+    DbSessionMiddleware,
+    Pool,
+    connect_directly,
+    create_db_pool,
+    pool_session_factory,
+    resolve_database_url,
+)
 from src.logs import configure_logging
-from src.metrics import instrument_pool, worker_exited
+from src.metrics import worker_exited
 from src.pagination import CursorCodec
 from src.rate_limit import RateLimiter
 from src.repositories.schema import SchemaRepository
@@ -40,23 +47,24 @@ in the `Link` header; writes honour `If-Match` with the task's `ETag`.
 """
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, database_url: URL | None = None) -> FastAPI:
+    """The app, on `database_url` when given (tests), else on the settings' database."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owns_engine = app.state.engine is None
-        if owns_engine:
-            url = resolve_database_url(settings)
-            log.info("database: %s", mask(url))
-            app.state.engine = create_db_engine(url, settings)
-        instrument_pool(app.state.engine)
-        app.state.session_limiter = anyio.CapacityLimiter(pool_capacity(app.state.engine))
-        _log_schema_status(app.state.engine)
-        yield
-        if owns_engine:
-            app.state.engine.dispose()
-        worker_exited()
+        # A pool per start, on the loop that serves: a closed pool cannot be opened again.
+        url = database_url or resolve_database_url(settings)
+        log.info("database: %s", mask(url))
+        pool = app.state.db_pool = create_db_pool(url, settings)
+        await _log_schema_status(pool)
+        # Without waiting: a database that is down must not stop the app from starting.
+        await pool.open(wait=False)
+        try:
+            yield
+        finally:
+            await pool.close()
+            worker_exited()
 
     app = FastAPI(
         title="Task API",
@@ -68,7 +76,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.engine = engine
+    app.state.db_pool = None  # set by the lifespan
+    app.state.session_factory = pool_session_factory(app)
     app.state.token_verifier = TokenVerifier(settings)
     app.state.cursor_codec = CursorCodec(settings.cursor_secret.get_secret_value())
     app.state.schema_gate = SchemaGate()
@@ -100,6 +109,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         ],
         max_age=600,
     )
+    app.add_middleware(DbSessionMiddleware)  # inside our other middleware: finishes first
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
@@ -116,12 +126,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
-def _log_schema_status(engine: Engine) -> None:
-    """Say at start-up whether the schema fits this code; never refuse to start over it."""
+async def _log_schema_status(pool: Pool) -> None:
+    """Say at start-up whether the schema fits this code; never refuse to start over it.
+
+    On a connection of its own, so that a refused connection is reported at once rather than
+    after the pool's timeout."""
     try:
-        with engine.connect() as connection:
-            status = read_status(SchemaRepository(connection))
-    except DBAPIError as exc:
+        async with await connect_directly(pool) as connection:
+            status = await read_status(SchemaRepository(DbSession(connection=connection)))
+    except DatabaseError as exc:
         log.error(
             "database unreachable at start-up (%s); serving 503 until it is back",
             type(exc).__name__,

@@ -18,7 +18,6 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
-from sqlalchemy import Engine, event
 
 REQUESTS = Counter(
     "taskapi_http_requests_total",
@@ -56,13 +55,6 @@ def observe_request(method: str, route: str | None, status: int, seconds: float)
 
 def count_error(problem_type: str) -> None:
     ERRORS.labels(problem_type).inc()
-
-
-def instrument_pool(engine: Engine) -> None:
-    event.listen(engine, "connect", lambda *_: POOL_CONNECTIONS.inc())
-    event.listen(engine, "close", lambda *_: POOL_CONNECTIONS.dec())
-    event.listen(engine, "checkout", lambda *_: POOL_CHECKED_OUT.inc())
-    event.listen(engine, "checkin", lambda *_: POOL_CHECKED_OUT.dec())
 
 
 def exposition() -> tuple[bytes, str]:

@@ -44,8 +44,8 @@ class SchemaStatus:
         return f"database schema is at revision {found}; this code needs {expected}"
 
 
-def read_status(repository: SchemaRepository) -> SchemaStatus:
-    return SchemaStatus(frozenset(repository.current_revisions()), expected_revisions())
+async def read_status(repository: SchemaRepository) -> SchemaStatus:
+    return SchemaStatus(frozenset(await repository.current_revisions()), expected_revisions())
 
 
 class SchemaGate:
@@ -63,12 +63,12 @@ class SchemaGate:
                 return self._status
         return None
 
-    def status(self, repository: SchemaRepository) -> SchemaStatus:
+    async def status(self, repository: SchemaRepository) -> SchemaStatus:
         """The remembered status while fresh; otherwise read from the database and kept."""
         remembered = self.fresh_status()
         if remembered is not None:
             return remembered
-        status = read_status(repository)
+        status = await read_status(repository)
         with self._lock:
             self._status, self._checked_at = status, time.monotonic()
         return status

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     db_application_name: str = "task-api"
     # Server-side limit per statement, so a slow query cannot hold a worker forever (0: none).
     db_statement_timeout_ms: int = Field(default=5000, ge=0)
+    # Named prepared statements (psycopg prepares a query after its 5th use on a connection).
+    # false behind a transaction-mode pooler that does not track them (pgbouncer < 1.21).
+    db_prepared_statements: bool = True
 
     # Per-user rate limit, counted in Redis so it holds across workers and machines.
     # Off unless RATE_LIMIT_PER_MINUTE is set; then REDIS_URL is required.

@@ -1,10 +1,11 @@
 """Fixtures shared by the whole suite: real PostgreSQL, migrated by Alembic, never create_all.
 
 - `migrated_template`: a database brought to head by `alembic upgrade head`, once per run.
-- `session`: a connection to a copy of it inside a transaction rolled back after each test;
-  the app's session dependency is swapped for it through `dependency_overrides`.
-- `committed_engine`: a fresh copy of the template for tests that need real commits seen by
-  other connections (races, concurrency); dropped after the test.
+- `db`: a connection to a copy of it inside a transaction rolled back after each test
+  (tests/support/db.py); the app's session dependency is swapped for a session on it
+  through `dependency_overrides`.
+- `committed_url` / `committed_engine`: a fresh copy of the template for tests that need real
+  commits seen by other connections (races, concurrency); dropped after the test.
 """
 
 from collections.abc import Iterator
@@ -12,9 +13,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, create_engine, pool
 from sqlalchemy.engine import URL
-from sqlmodel import Session
 
 from tests.support.databases import Databases, test_server_url, upgrade
+from tests.support.db import TestDb
 
 
 @pytest.fixture(scope="session")
@@ -32,31 +33,29 @@ def migrated_template(databases: Databases) -> URL:
 
 
 @pytest.fixture(scope="session")
-def engine(databases: Databases, migrated_template: URL) -> Iterator[Engine]:
-    engine = create_engine(databases.create(template=migrated_template))
-    yield engine
-    engine.dispose()
+def test_database(databases: Databases, migrated_template: URL) -> URL:
+    """One copy of the template for the whole run; every test's changes are rolled back."""
+    return databases.create(template=migrated_template)
 
 
 @pytest.fixture
-def session(engine: Engine) -> Iterator[Session]:
-    """A session whose commits are savepoints inside a transaction rolled back at the end."""
-    with engine.connect() as connection:
-        transaction = connection.begin()
-        session = Session(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        )
-        try:
-            yield session
-        finally:
-            session.close()
-            transaction.rollback()
+def db(test_database: URL) -> Iterator[TestDb]:
+    """The test's connection, in a transaction rolled back at the end (tests/support/db.py)."""
+    test_db = TestDb(test_database)
+    yield test_db
+    test_db.close()
 
 
 @pytest.fixture
-def committed_engine(databases: Databases, migrated_template: URL) -> Iterator[Engine]:
+def committed_url(databases: Databases, migrated_template: URL) -> Iterator[URL]:
     url = databases.create(template=migrated_template)
-    engine = create_engine(url, pool_size=20, max_overflow=20, poolclass=pool.QueuePool)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def committed_engine(committed_url: URL) -> Iterator[Engine]:
+    """A SQLAlchemy engine on `committed_url`, for the test's own reads and writes."""
+    engine = create_engine(committed_url, pool_size=20, max_overflow=20, poolclass=pool.QueuePool)
     yield engine
     engine.dispose()
-    databases.drop(url)

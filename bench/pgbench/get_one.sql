@@ -6,4 +6,4 @@
 \else
 \set owner (:id - :id / :stride - 1) % :users
 \endif
-SELECT tasks.title, tasks.description, tasks.id, tasks.user_id, tasks.is_completed, tasks.created_at, tasks.updated_at FROM tasks WHERE tasks.id = :id AND tasks.user_id = md5('bench-user-' || :owner)::uuid;
+SELECT title, description, id, user_id, is_completed, created_at, updated_at FROM tasks WHERE id = :id AND user_id = md5('bench-user-' || :owner)::uuid;

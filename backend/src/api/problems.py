@@ -13,9 +13,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from psycopg import InterfaceError, OperationalError
+from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
@@ -30,6 +30,7 @@ from src.metrics import count_error
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+BEARER_SCHEME = "BearerJWT"
 TYPE_PREFIX = "urn:task-api:problem:"
 
 
@@ -142,7 +143,7 @@ def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
         503,
         "unavailable",
         "Service Unavailable",
-        "the database is unavailable; retry shortly",
+        "the database is unreachable; retry shortly",
         {"Retry-After": "5"},
     )
 
@@ -171,7 +172,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    for database_fault in (OperationalError, InterfaceError, PoolTimeoutError):
+    # ConnectionError: src/db.py found every pooled connection dead at once.
+    for database_fault in (OperationalError, InterfaceError, PoolTimeout, ConnectionError):
         app.add_exception_handler(database_fault, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
 
@@ -215,8 +217,18 @@ def problem_json_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 description=app.description,
                 routes=app.routes,
             )
-            for item in schema.get("paths", {}).values():
+            schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+            schemes[BEARER_SCHEME] = {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "A JWT from your identity provider (Better Auth) or "
+                "`make token` locally.",
+            }
+            for path, item in schema.get("paths", {}).items():
                 for operation in item.values():
+                    if path.startswith("/api/"):  # src/api/deps.py checks the token
+                        operation["security"] = [{BEARER_SCHEME: []}]
                     for code, response in operation.get("responses", {}).items():
                         content = response.get("content", {})
                         if code[0] in "45" and "application/json" in content:
@@ -248,7 +260,7 @@ _EXAMPLES = {
         429, "rate-limited", "Too Many Requests", "too many requests; retry after the reset"
     ),
     503: _example(
-        503, "unavailable", "Service Unavailable", "the database is unavailable; retry shortly"
+        503, "unavailable", "Service Unavailable", "the database is unreachable; retry shortly"
     ),
     412: _example(
         412,

@@ -10,6 +10,7 @@ Anything else is refused, in particular `alg: none` and HS256 when only a JWKS i
 (an HS256 token "signed" with the public key must not find a key to be checked with).
 """
 
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,11 @@ from src.models._common import check_text
 from src.settings import Settings
 
 ASYMMETRIC_ALGORITHMS = frozenset({"EdDSA", "ES256", "RS256"})
+# Verified tokens are remembered for at most this long (and never past their `exp`): a
+# frontend sends the same token on every request for its 15 minutes, and checking its
+# signature and claims again each time was 6% of a request (docs/performance.md).
+VERIFIED_CACHE_SECONDS = 60.0
+VERIFIED_CACHE_SIZE = 4096
 MAX_TOKEN_CHARS = 8192
 MAX_EMAIL_CHARS = 255
 
@@ -93,14 +99,41 @@ class TokenVerifier:
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
         self._leeway = settings.jwt_leeway_seconds
+        # token -> (claims, monotonic deadline). Per process and only ever a shortcut: a
+        # token missing here is verified in full.
+        self._verified: dict[str, tuple[Claims, float]] = {}
 
     @property
     def may_fetch_keys(self) -> bool:
         """True when verify() can block on the network (a JWKS is configured)."""
         return self._jwks is not None
 
+    def remembered(self, token: str) -> Claims | None:
+        """The claims of a token verified a moment ago and still valid; None otherwise."""
+        entry = self._verified.get(token)
+        if entry is None:
+            return None
+        if time.monotonic() < entry[1]:
+            return entry[0]
+        self._verified.pop(token, None)
+        return None
+
     def verify(self, token: str) -> Claims:
         """The token's claims, once its signature and claims check out; else InvalidTokenError."""
+        remembered = self.remembered(token)
+        if remembered is not None:
+            return remembered
+        now = time.monotonic()
+        claims, expires_at = self._verify(token)
+        # Until exp (with the same leeway the check allows), converted to the monotonic clock.
+        seconds_left = expires_at + self._leeway - time.time()
+        if seconds_left > 0:
+            if len(self._verified) >= VERIFIED_CACHE_SIZE:
+                self._verified.clear()  # simpler than LRU; refilled by the next requests
+            self._verified[token] = (claims, now + min(seconds_left, VERIFIED_CACHE_SECONDS))
+        return claims
+
+    def _verify(self, token: str) -> tuple[Claims, float]:
         if len(token) > MAX_TOKEN_CHARS:
             raise InvalidTokenError("token too large")
         try:
@@ -109,7 +142,7 @@ class TokenVerifier:
             raise InvalidTokenError("malformed token") from None
         key, algorithms = self._key_for(header)
         payload = self._decode(token, key, algorithms)
-        return _claims_from(payload)
+        return _claims_from(payload), float(payload["exp"])
 
     def _key_for(self, header: dict[str, Any]) -> tuple[jwt.PyJWK | str, list[str]]:
         alg = header.get("alg")

@@ -20,13 +20,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, pool
 from sqlalchemy.engine import URL
 
 from src.database_url import mask
 from src.db import resolve_database_url
-from src.repositories.schema import SchemaRepository
-from src.schema_state import BACKEND_DIR, SchemaStatus, read_status
+from src.schema_state import BACKEND_DIR, SchemaStatus, expected_revisions
 from src.settings import get_settings
 
 
@@ -68,9 +68,10 @@ def status_of(url: URL) -> SchemaStatus:
     engine = create_engine(url, poolclass=pool.NullPool)
     try:
         with engine.connect() as connection:
-            return read_status(SchemaRepository(connection))
+            found = MigrationContext.configure(connection).get_current_heads()
     finally:
         engine.dispose()
+    return SchemaStatus(frozenset(found), expected_revisions())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,18 +19,22 @@ from src.models.task import (  # noqa: E402
     TaskListQuery,
     TaskPublic,
     TaskReplace,
+    TaskRow,
     TaskUpdate,
 )
+from src.models.task_count import TaskCount  # noqa: E402
 from src.models.user import User, UserPublic  # noqa: E402
 
 __all__ = [
     "SQLModel",
     "Task",
     "TaskCompletion",
+    "TaskCount",
     "TaskCreate",
     "TaskListQuery",
     "TaskPublic",
     "TaskReplace",
+    "TaskRow",
     "TaskUpdate",
     "User",
     "UserPublic",

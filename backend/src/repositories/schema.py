@@ -1,19 +1,21 @@
 """Which Alembic revision the database is at."""
 
-from sqlalchemy import Connection, text
-from sqlalchemy.exc import ProgrammingError
-from sqlmodel import Session
+from psycopg.errors import UndefinedTable
+
+from src.db import DbSession
 
 
 class SchemaRepository:
-    def __init__(self, session: Session | Connection) -> None:
+    def __init__(self, session: DbSession) -> None:
         self.session = session
 
-    def current_revisions(self) -> set[str]:
+    async def current_revisions(self) -> set[str]:
         """The revisions in alembic_version; empty when Alembic never ran here."""
         try:
-            with self.session.begin_nested():
-                rows = self.session.execute(text("SELECT version_num FROM alembic_version"))
-                return {row[0] for row in rows}
-        except ProgrammingError:  # no alembic_version table
+            # A savepoint (or a transaction of its own): a missing table must not abort the
+            # request's transaction.
+            async with self.session.savepoint():
+                rows = await self.session.fetch_all("SELECT version_num FROM alembic_version")
+        except UndefinedTable:
             return set()
+        return {row["version_num"] for row in rows}

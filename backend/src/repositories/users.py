@@ -1,65 +1,78 @@
 """Users: looked up, provisioned just in time from verified tokens, and deleted."""
 
 import uuid
+from datetime import UTC
+from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from psycopg.errors import UniqueViolation
+from sqlalchemy import inspect as sa_inspect
 
+from src.db import DbSession
 from src.errors import ConflictError
-from src.models import Task, User
+from src.models import User
 from src.models._common import utcnow
 
 _EMAIL_TAKEN = "this email address already belongs to another user"
+_COLUMNS = ", ".join(sa_inspect(User).columns.keys())
+_GET = f"SELECT {_COLUMNS} FROM users WHERE id = %s"
+# No conflict target: a concurrent first request of the same user waits for the other's
+# insert and then does nothing. (A target of (id) would not do: two inserts of the same user
+# collide on the unique email index too, which only the arbiter index is spared.)
+_INSERT = """
+INSERT INTO users (id, email, created_at, updated_at) VALUES (%(id)s, %(email)s, %(now)s, %(now)s)
+ON CONFLICT DO NOTHING
+"""
+_SET_EMAIL = f"UPDATE users SET email = %s WHERE id = %s RETURNING {_COLUMNS}"
+
+Row = dict[str, Any]
 
 
 class UserRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: DbSession) -> None:
         self.session = session
 
-    def get(self, user_id: uuid.UUID) -> User | None:
-        return self.session.get(User, user_id)
+    async def get(self, user_id: uuid.UUID) -> Row | None:
+        return _in_utc(await self.session.fetch_one(_GET, (user_id,)))
 
-    def ensure(self, user_id: uuid.UUID, email: str) -> User:
+    async def ensure(self, user_id: uuid.UUID, email: str) -> Row:
         """The user's row, created on first sight and kept in step with the token's email.
 
-        Concurrent first requests of one user are safe: INSERT ... ON CONFLICT DO NOTHING,
-        with no conflict target, makes the later ones wait for the first and then find its
-        row. (A target of (id) would not do: two inserts of the same user collide on the
-        unique email index too, which only the arbiter index is spared.) When nothing was
-        inserted and no row has this id, the email belongs to another user: ConflictError,
-        never a unique-violation 500.
+        Concurrent first requests of one user are safe (INSERT ... ON CONFLICT DO NOTHING).
+        When nothing was inserted and no row has this id, the email belongs to another
+        user: ConflictError, never a unique-violation 500.
         """
-        user = self.session.get(User, user_id)
+        user = await self.get(user_id)
         if user is None:
-            now = utcnow()
-            stmt = (
-                insert(User)
-                .values(id=user_id, email=email, created_at=now, updated_at=now)
-                .on_conflict_do_nothing()
-            )
-            self.session.execute(stmt)
-            user = self.session.get(User, user_id, populate_existing=True)
+            insert = {"id": user_id, "email": email, "now": utcnow()}
+            await self.session.execute(_INSERT, insert)
+            user = await self.get(user_id)
             if user is None:
                 raise ConflictError(_EMAIL_TAKEN)
-        if user.email != email:
-            user.email = email
-            self._flush_email_change()
-            self.session.refresh(user)  # updated_at was moved by the database
+        if user["email"] != email:
+            user = await self._set_email(user_id, email)
         return user
 
-    def delete(self, user_id: uuid.UUID) -> bool:
-        """Delete the user and all their tasks (the caller's transaction makes it atomic)."""
-        self.session.execute(delete(Task).where(Task.user_id == user_id))  # type: ignore[arg-type]
-        result = self.session.execute(delete(User).where(User.id == user_id))  # type: ignore[arg-type]
-        self.session.expunge_all()
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+    async def delete(self, user_id: uuid.UUID) -> bool:
+        """Delete the user and all their tasks, in one transaction."""
+        await self.session.begin()
+        await self.session.execute("DELETE FROM tasks WHERE user_id = %s", (user_id,))
+        return await self.session.execute("DELETE FROM users WHERE id = %s", (user_id,)) > 0
 
-    def _flush_email_change(self) -> None:
+    async def _set_email(self, user_id: uuid.UUID, email: str) -> Row:
         try:
-            self.session.flush()
-        except IntegrityError as exc:
-            if "ix_users_email" in str(exc.orig):
-                raise ConflictError(_EMAIL_TAKEN) from None
-            raise
+            # A savepoint (or a transaction of its own): a refused UPDATE must not abort the
+            # request's transaction.
+            async with self.session.savepoint():
+                user = _in_utc(await self.session.fetch_one(_SET_EMAIL, (email, user_id)))
+        except UniqueViolation:
+            raise ConflictError(_EMAIL_TAKEN) from None
+        assert user is not None
+        return user
+
+
+def _in_utc(row: Row | None) -> Row | None:
+    """The row with its timestamps (stored as UTC without a zone) marked as UTC."""
+    if row is not None:
+        row["created_at"] = row["created_at"].replace(tzinfo=UTC)
+        row["updated_at"] = row["updated_at"].replace(tzinfo=UTC)
+    return row

@@ -1,17 +1,15 @@
-"""The app under test, wired to the per-test rolled-back session."""
-
-from collections.abc import Iterator
+"""The app under test, wired to the per-test rolled-back connection."""
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlmodel import Session
 
-from src.db import get_session
+from src.db import DbSession
 from src.main import create_app
 from src.settings import Settings
 from tests.support.api_users import TEST_SECRET, ApiUser, make_user
+from tests.support.db import TestDb
 
 
 @pytest.fixture
@@ -25,15 +23,17 @@ def settings() -> Settings:
     )
 
 
-@pytest.fixture
-def app(settings: Settings, session: Session) -> FastAPI:
-    app = create_app(settings)
-
-    def test_session() -> Iterator[Session]:
-        yield session
-
-    app.dependency_overrides[get_session] = test_session
+def use_test_db(app: FastAPI, db: TestDb) -> FastAPI:
+    """Serve `app`'s requests on the test's connection: a session per request, as in
+    production (DbSessionMiddleware finishes it), whose transaction is a savepoint in the
+    test's own."""
+    app.state.session_factory = lambda: DbSession(connection=db.connection)
     return app
+
+
+@pytest.fixture
+def app(settings: Settings, db: TestDb) -> FastAPI:
+    return use_test_db(create_app(settings), db)
 
 
 @pytest.fixture

@@ -4,13 +4,12 @@ user's path, and non-UUID subjects (Better Auth's default ids)."""
 import time
 import uuid
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
-from sqlmodel import Session
 
-from src.models import User
 from tests.support.api_users import ApiUser, create_task, hs256_token, make_user
+from tests.support.db import TestDb
 from tests.support.jwt_issuer import unsigned_token
 
 # (method, path under the user's tasks URL or absolute, json body)
@@ -30,9 +29,12 @@ USER_PATH_ROUTES = [r for r in ROUTES if "{tasks}" in r[1]]
 
 def _call(
     client: TestClient, route: tuple[str, str, object], tasks_url: str, headers: dict[str, str]
-) -> object:
+) -> httpx.Response:
     method, path, body = route
-    return client.request(method, path.format(tasks=tasks_url), json=body, headers=headers)
+    response: httpx.Response = client.request(
+        method, path.format(tasks=tasks_url), json=body, headers=headers
+    )
+    return response
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r[0]} {r[1]}")
@@ -69,29 +71,29 @@ def _call(
     ],
 )
 def test_bad_credentials_are_a_401_with_a_challenge(
-    client: TestClient, session: Session, route: tuple[str, str, object], authorization: str | None
+    client: TestClient, db: TestDb, route: tuple[str, str, object], authorization: str | None
 ) -> None:
     headers = {} if authorization is None else {"Authorization": authorization}
     response = _call(client, route, f"/api/{uuid.uuid4()}/tasks", headers)
 
-    assert response.status_code == 401  # type: ignore[attr-defined]
-    assert response.headers["www-authenticate"].startswith("Bearer")  # type: ignore[attr-defined]
-    assert response.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
-    assert session.scalar(select(func.count()).select_from(User)) == 0  # nothing provisioned
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.headers["content-type"] == "application/problem+json"
+    assert db.scalar("SELECT count(*) FROM users") == 0  # nothing provisioned
 
 
 @pytest.mark.parametrize("route", USER_PATH_ROUTES, ids=lambda r: f"{r[0]} {r[1]}")
 def test_another_users_path_is_a_403_before_any_sql(
     client: TestClient,
-    session: Session,
+    db: TestDb,
     alice: ApiUser,
     bob: ApiUser,
     route: tuple[str, str, object],
 ) -> None:
     response = _call(client, route, bob.tasks_url, alice.headers)
 
-    assert response.status_code == 403  # type: ignore[attr-defined]
-    assert session.scalar(select(func.count()).select_from(User)) == 0
+    assert response.status_code == 403
+    assert db.scalar("SELECT count(*) FROM users") == 0
 
 
 def test_a_non_uuid_subject_maps_to_a_stable_uuid(client: TestClient) -> None:
@@ -120,39 +122,118 @@ def test_a_uuid_subject_is_the_user_id(client: TestClient, alice: ApiUser) -> No
     assert task["user_id"] == alice.sub
 
 
-def test_email_changes_follow_the_token(client: TestClient, session: Session) -> None:
-    sub = str(uuid.uuid4())
-    first = {"Authorization": "Bearer " + hs256_token(sub=sub, email="old@example.com")}
-    second = {"Authorization": "Bearer " + hs256_token(sub=sub, email="new@example.com")}
-
-    assert client.get("/api/users/me", headers=first).json()["email"] == "old@example.com"
-    assert client.get("/api/users/me", headers=second).json()["email"] == "new@example.com"
+def _email_of(db: TestDb, user: ApiUser) -> str | None:
+    email: str | None = db.scalar("SELECT email FROM users WHERE id = %s", (user.user_id,))
+    return email
 
 
-def test_an_email_owned_by_another_user_is_a_409(client: TestClient, alice: ApiUser) -> None:
+def _bearer(sub: str, email: str | None) -> dict[str, str]:
+    return {"Authorization": "Bearer " + hs256_token(sub=sub, email=email)}
+
+
+def test_email_changes_follow_the_token(client: TestClient, db: TestDb) -> None:
+    user = make_user(email="old@example.com")
+    new = _bearer(user.sub, "new@example.com")
+
+    assert client.get("/api/users/me", headers=user.headers).json()["email"] == "old@example.com"
+    assert client.get("/api/users/me", headers=new).json()["email"] == "new@example.com"
+    assert _email_of(db, user) == "new@example.com"
+
+
+def test_task_routes_leave_the_email_alone_and_users_me_applies_it(
+    client: TestClient, db: TestDb
+) -> None:
+    user = make_user(email="old@example.com")
+    task = create_task(client, user)  # the first POST provisions with the token's email
+    new = _bearer(user.sub, "new@example.com")
+
+    assert client.get(user.tasks_url, headers=new).status_code == 200
+    assert client.get(user.task_url(task["id"]), headers=new).status_code == 200
+    assert (
+        client.patch(user.task_url(task["id"]), json={"title": "y"}, headers=new).status_code == 200
+    )
+    assert _email_of(db, user) == "old@example.com"  # task routes never touch the users row
+
+    assert client.get("/api/users/me", headers=new).json()["email"] == "new@example.com"
+    assert _email_of(db, user) == "new@example.com"
+
+
+def test_a_first_post_after_delete_me_provisions_the_new_email(
+    client: TestClient, db: TestDb, alice: ApiUser
+) -> None:
+    # The user was deleted (DELETE /users/me), then comes back with another email.
+    client.get("/api/users/me", headers=alice.headers)
+    assert client.delete("/api/users/me", headers=alice.headers).status_code == 204
+    changed = _bearer(alice.sub, "alice.new@example.com")
+
+    assert client.post(alice.tasks_url, json={"title": "x"}, headers=changed).status_code == 201
+    assert _email_of(db, alice) == "alice.new@example.com"
+
+
+# The routes that provision the caller (create the users row or bring its email up to date).
+PROVISIONING = [
+    ("GET", "/api/users/me", None),
+    ("DELETE", "/api/users/me", None),
+    ("POST", "{tasks}", {"title": "x"}),
+]
+
+
+@pytest.mark.parametrize("route", PROVISIONING, ids=lambda r: f"{r[0]} {r[1]}")
+def test_an_email_owned_by_another_user_is_a_409(
+    client: TestClient, db: TestDb, alice: ApiUser, route: tuple[str, str, object]
+) -> None:
     client.get("/api/users/me", headers=alice.headers)
     impostor = make_user(email=alice.email)
 
-    response = client.get("/api/users/me", headers=impostor.headers)
+    response = _call(client, route, impostor.tasks_url, impostor.headers)
 
     assert response.status_code == 409
     assert response.headers["content-type"] == "application/problem+json"
     assert "email" in response.json()["detail"]
+    assert db.fetch_all("SELECT id, email FROM users") == [
+        {"id": alice.user_id, "email": alice.email}
+    ]
+    assert db.scalar("SELECT count(*) FROM tasks") == 0
+
+
+@pytest.mark.parametrize("route", PROVISIONING, ids=lambda r: f"{r[0]} {r[1]}")
+def test_taking_another_users_email_later_is_a_409_on_users_me_and_ignored_by_post(
+    client: TestClient, db: TestDb, alice: ApiUser, bob: ApiUser, route: tuple[str, str, object]
+) -> None:
+    for user in (alice, bob):
+        client.get("/api/users/me", headers=user.headers)
+    bob_as_alice = _bearer(bob.sub, alice.email)
+
+    # POST provisions only a caller without a row: bob has one, so his task is created
+    # and his email is left as it was; /users/me applies the change, and refuses it.
+    response = _call(client, route, bob.tasks_url, bob_as_alice)
+
+    expected = 201 if route[0] == "POST" else 409
+    assert response.status_code == expected, response.text
+    assert _email_of(db, alice) == alice.email
+    assert _email_of(db, bob) == bob.email
 
 
 def test_a_token_without_email_cannot_create_the_user(client: TestClient, alice: ApiUser) -> None:
-    no_email = {"Authorization": "Bearer " + hs256_token(sub=alice.sub)}
+    no_email = _bearer(alice.sub, None)
     assert client.get("/api/users/me", headers=no_email).status_code == 401
+    assert client.delete("/api/users/me", headers=no_email).status_code == 401
     # Once the user exists, the email claim is no longer needed.
     client.get("/api/users/me", headers=alice.headers)
     assert client.get("/api/users/me", headers=no_email).status_code == 200
+    created = client.post(alice.tasks_url, json={"title": "x"}, headers=no_email)
+    assert created.status_code == 201
 
 
 @pytest.mark.parametrize(
     "email", ["nul\u0000@example.com", "lone\ud800@example.com", "x" * 250 + "@e.com"]
 )
-def test_an_unstorable_email_claim_is_a_401_not_a_500(client: TestClient, email: str) -> None:
-    token = hs256_token(sub=str(uuid.uuid4()), email=email)
-    response = client.get("/api/users/me", headers={"Authorization": f"Bearer {token}"})
+@pytest.mark.parametrize("route", PROVISIONING, ids=lambda r: f"{r[0]} {r[1]}")
+def test_an_unstorable_email_claim_is_a_401_not_a_500(
+    client: TestClient, db: TestDb, email: str, route: tuple[str, str, object]
+) -> None:
+    sub = str(uuid.uuid4())
+    response = _call(client, route, f"/api/{sub}/tasks", _bearer(sub, email))
     assert response.status_code == 401
     assert "email" in response.json()["detail"]
+    assert db.scalar("SELECT count(*) FROM users") == 0

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from src.db import get_session
 from src.main import create_app
+from tests.api.conftest import use_test_db
+from tests.support.db import TestDb
 from tests.support.jwt_issuer import LocalIssuer, auth_settings, claims, hs256_token
 
 
@@ -22,16 +22,11 @@ def issuer() -> Iterator[LocalIssuer]:
 
 
 @pytest.fixture
-def jwks_client(issuer: LocalIssuer, session: Session) -> TestClient:
+def jwks_client(issuer: LocalIssuer, db: TestDb) -> TestClient:
     settings = auth_settings(
         jwt_jwks_url=issuer.jwks_url, jwt_issuer=issuer.url, jwt_audience=issuer.url
     )
-    app: FastAPI = create_app(settings)
-
-    def test_session() -> Iterator[Session]:
-        yield session
-
-    app.dependency_overrides[get_session] = test_session
+    app: FastAPI = use_test_db(create_app(settings), db)
     return TestClient(app, raise_server_exceptions=False)
 
 

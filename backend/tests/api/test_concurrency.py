@@ -2,11 +2,13 @@
 threads at once. Outcomes are checked in the responses and in the database itself.
 
 Requests that must overlap wait at a barrier and are released together; waits are bounded
-only so that a deadlock fails the test instead of hanging the run.
+only so that a deadlock fails the test instead of hanging the run. After each run, every
+pooled connection the requests took is back in the app's pool (no leak).
 """
 
 import random
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -17,11 +19,15 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL
 
+from src.db import Pool
 from src.main import create_app
 from src.settings import Settings
-from tests.support.api_users import ApiUser, make_user
+from tests.support.api_users import ApiUser, make_user, parse_utc
 from tests.support.live_server import LiveServer
 
 T = TypeVar("T")
@@ -29,8 +35,13 @@ WAIT = 120.0  # seconds: a bound against hangs, never an expectation of speed
 
 
 @pytest.fixture
-def server(settings: Settings, committed_engine: Engine) -> Iterator[LiveServer]:
-    with LiveServer(create_app(settings, engine=committed_engine)) as live:
+def live_app(settings: Settings, committed_url: URL) -> FastAPI:
+    return create_app(settings, database_url=committed_url)
+
+
+@pytest.fixture
+def server(live_app: FastAPI) -> Iterator[LiveServer]:
+    with LiveServer(live_app) as live:
         yield live
 
 
@@ -39,6 +50,13 @@ def http(server: LiveServer) -> Iterator[httpx.Client]:
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
     with httpx.Client(base_url=server.url, timeout=WAIT, limits=limits) as client:
         yield client
+
+
+@pytest.fixture
+def no_leak(live_app: FastAPI, http: httpx.Client) -> Callable[[], None]:
+    """Call at the end of a test: asserts that the app's pool got every connection back."""
+    before = checked_out(http)
+    return partial(assert_no_connection_leak, live_app, http, before)
 
 
 def simultaneously(calls: list[Callable[[], T]]) -> list[T]:
@@ -69,7 +87,43 @@ def failures(responses: list[httpx.Response]) -> list[str]:
 
 
 def parse_time(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=None)
+    """The API's UTC timestamp as the naive UTC datetime the database stores."""
+    return parse_utc(value).replace(tzinfo=None)
+
+
+def checked_out(http: httpx.Client) -> float:
+    """taskapi_db_pool_checked_out, as the app's /metrics reports it."""
+    response = http.get("/metrics")
+    assert response.status_code == 200, response.text
+    values = [
+        sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+        if sample.name == "taskapi_db_pool_checked_out"
+    ]
+    assert len(values) == 1, values
+    return values[0]
+
+
+def assert_no_connection_leak(app: FastAPI, http: httpx.Client, checked_out_before: float) -> None:
+    """Every connection the requests took is back in the app's pool. A request's connection
+    goes back before its response starts (DbSessionMiddleware), so right after the last
+    response there is nothing to wait for. (The gauge belongs to the process, not to the
+    app: it is compared with its value before the test's requests, which is 0 unless an
+    earlier test leaked; the pool's own count below is the app's alone.)"""
+    assert checked_out(http) == checked_out_before
+    # The pool's own count: every connection it has is idle in it. A connection the pool was
+    # still opening for a waiter that got a returned one meanwhile counts in pool_size before
+    # it is available, so give such a connection a moment to arrive; a leaked one never does.
+    app_pool: Pool = app.state.db_pool
+    deadline = time.monotonic() + 5.0
+    while True:
+        stats = app_pool.get_stats()
+        if stats["pool_available"] == stats["pool_size"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert stats["pool_available"] == stats["pool_size"], stats
+    assert stats.get("requests_waiting", 0) == 0, stats
 
 
 def create(http: httpx.Client, user: ApiUser, title: str) -> dict[str, Any]:
@@ -82,18 +136,61 @@ def create(http: httpx.Client, user: ApiUser, title: str) -> dict[str, Any]:
 # --- provisioning --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("round_", range(3))
-def test_concurrent_first_requests_provision_the_user_once(
-    http: httpx.Client, committed_engine: Engine, round_: int
+def test_concurrent_first_reads_do_not_provision_the_user(
+    no_leak: Callable[[], None], http: httpx.Client, committed_engine: Engine
 ) -> None:
+    """Reads never create the users row (the first write does): 20 first reads at once all
+    see an empty list, and leave the database as they found it."""
     user = make_user()
 
     responses = simultaneously([partial(http.get, user.tasks_url, headers=user.headers)] * 20)
 
     assert [r.status_code for r in responses] == [200] * 20, failures(responses)
     assert all(r.json() == [] and r.headers["x-total-count"] == "0" for r in responses)
+    assert query(committed_engine, "SELECT id FROM users") == []
+    assert query(committed_engine, "SELECT user_id FROM task_counts") == []
+    no_leak()
+
+
+# The calls that provision the caller: a task create (which retries once provisioned) and
+# GET /api/users/me; "mixed" races both against each other.
+FIRST_WRITES = {"create": (20, 0), "me": (0, 20), "mixed": (10, 10)}
+
+
+@pytest.mark.parametrize("round_", range(2))
+@pytest.mark.parametrize("first_calls", FIRST_WRITES)
+def test_concurrent_first_writes_provision_the_user_once(
+    no_leak: Callable[[], None],
+    http: httpx.Client,
+    committed_engine: Engine,
+    first_calls: str,
+    round_: int,
+) -> None:
+    user = make_user()
+    creates, reads_of_me = FIRST_WRITES[first_calls]
+    calls: list[Callable[[], httpx.Response]] = []
+    calls += [
+        partial(http.post, user.tasks_url, json={"title": f"first {i}"}, headers=user.headers)
+        for i in range(creates)
+    ]
+    calls += [partial(http.get, "/api/users/me", headers=user.headers)] * reads_of_me
+
+    responses = simultaneously(calls)
+
+    assert [r.status_code for r in responses] == [201] * creates + [200] * reads_of_me, failures(
+        responses
+    )
+    me = [(r.json()["id"], r.json()["email"]) for r in responses[creates:]]
+    assert me == [(str(user.user_id), user.email)] * reads_of_me
     rows = query(committed_engine, "SELECT id, email FROM users")
     assert [(row.id, row.email) for row in rows] == [(user.user_id, user.email)]
+    titles = query(committed_engine, "SELECT title FROM tasks WHERE user_id = :u", u=user.user_id)
+    assert sorted(row.title for row in titles) == sorted(f"first {i}" for i in range(creates))
+    counts = query(committed_engine, "SELECT user_id, total FROM task_counts")
+    assert [(row.user_id, row.total) for row in counts] == (
+        [(user.user_id, creates)] if creates else []
+    )
+    no_leak()
 
 
 # --- many creates at once ------------------------------------------------------------------
@@ -116,7 +213,9 @@ def assert_creates_landed(
     assert users == {user.user_id for user, _ in attempts}
 
 
-def test_200_concurrent_creates_by_one_user(http: httpx.Client, committed_engine: Engine) -> None:
+def test_200_concurrent_creates_by_one_user(
+    no_leak: Callable[[], None], http: httpx.Client, committed_engine: Engine
+) -> None:
     user = make_user()
     attempts = [(user, f"task {i}") for i in range(200)]
 
@@ -131,10 +230,11 @@ def test_200_concurrent_creates_by_one_user(http: httpx.Client, committed_engine
     listed = http.get(user.tasks_url, params={"limit": 200}, headers=user.headers)
     assert listed.headers["x-total-count"] == "200"
     assert {task["id"] for task in listed.json()} == {r.json()["id"] for r in responses}
+    no_leak()
 
 
 def test_200_concurrent_creates_spread_over_20_users(
-    http: httpx.Client, committed_engine: Engine
+    no_leak: Callable[[], None], http: httpx.Client, committed_engine: Engine
 ) -> None:
     users = [make_user() for _ in range(20)]
     attempts = [(users[i % 20], f"task {i}") for i in range(200)]
@@ -152,13 +252,16 @@ def test_200_concurrent_creates_spread_over_20_users(
         for row in query(committed_engine, "SELECT user_id, count(*) AS n FROM tasks GROUP BY 1")
     }
     assert per_user == {user.user_id: 10 for user in users}
+    counted = query(committed_engine, "SELECT user_id, total FROM task_counts")
+    assert {row.user_id: row.total for row in counted} == per_user
+    no_leak()
 
 
 # --- If-Match: no lost update --------------------------------------------------------------
 
 
 def test_two_writers_with_the_same_etag_cannot_both_win(
-    http: httpx.Client, committed_engine: Engine
+    no_leak: Callable[[], None], http: httpx.Client, committed_engine: Engine
 ) -> None:
     user = make_user()
     for round_ in range(10):
@@ -183,6 +286,7 @@ def test_two_writers_with_the_same_etag_cannot_both_win(
         assert row.title == winner.json()["title"] in titles
         current = http.get(user.task_url(task["id"]), headers=user.headers)
         assert current.headers["etag"] == winner.headers["etag"]
+    no_leak()
 
 
 # --- concurrent toggles --------------------------------------------------------------------
@@ -190,7 +294,7 @@ def test_two_writers_with_the_same_etag_cannot_both_win(
 
 @pytest.mark.parametrize("initial", [False, True])
 def test_concurrent_toggles_are_serialized(
-    http: httpx.Client, committed_engine: Engine, initial: bool
+    no_leak: Callable[[], None], http: httpx.Client, committed_engine: Engine, initial: bool
 ) -> None:
     user = make_user()
     response = http.post(
@@ -217,6 +321,7 @@ def test_concurrent_toggles_are_serialized(
     )
     assert row.is_completed == applied[-1][1]["is_completed"] == (initial != (toggles % 2 == 1))
     assert row.updated_at == versions[-1]
+    no_leak()
 
 
 # --- pagination while others write ---------------------------------------------------------
@@ -227,7 +332,7 @@ WORDS = ["apple", "banana", "cherry", "damson", "elder", "fig", "grape", "kiwi",
 
 @pytest.mark.parametrize("sort", ["-created_at", "title"])
 def test_pages_neither_repeat_nor_skip_while_tasks_come_and_go(
-    http: httpx.Client, committed_engine: Engine, sort: str
+    no_leak: Callable[[], None], http: httpx.Client, committed_engine: Engine, sort: str
 ) -> None:
     rng = random.Random(sort)  # a fixed mix of titles (with ties) per sort
     user = make_user()
@@ -321,3 +426,4 @@ def test_pages_neither_repeat_nor_skip_while_tasks_come_and_go(
     stored = {r.id for r in query(committed_engine, "SELECT id FROM tasks")}
     assert stored == stable | set(doomed) | set(inserted)
     assert not stored & set(deleted)
+    no_leak()

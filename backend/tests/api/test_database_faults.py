@@ -2,15 +2,17 @@
 stopped and started again (alone, and under load), a statement blocked by a lock.
 
 Expected of the app each time: it starts anyway; while the database is away it answers 503
-problem+json with Retry-After, quickly (connect and statement timeouts, not a hang); it
-serves again by itself once the database is back (stale pooled connections are detected);
-and every write it acknowledged with a 2xx is in the database afterwards.
+problem+json with Retry-After, quickly (connect, pool and statement timeouts, not a hang); it
+serves again by itself once the database is back (src/db.py finds pooled connections the
+restart killed at checkout, by polling their sockets, and the pool replaces them); and every
+write it acknowledged with a 2xx is in the database afterwards.
 
 The stop/start tests use a PostgreSQL server of their own (tests/support/restartable_postgres),
 whatever TEST_DATABASE_URL says: stopping the suite's shared server would break other tests.
 Waits are bounded only so that a hang fails the test instead of the run.
 """
 
+import asyncio
 import logging
 import socket
 import threading
@@ -26,7 +28,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, pool, text
 from sqlalchemy.engine import URL
 
-from src.db import create_db_engine
+from src.db import create_db_pool, open_session
 from src.main import create_app
 from src.settings import Settings
 from tests.support.api_users import TEST_SECRET, ApiUser, create_task, make_user
@@ -111,19 +113,25 @@ def refused_url() -> Iterator[URL]:
 def test_starts_without_a_database_and_answers_503(
     settings: Settings, refused_url: URL, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine = create_db_engine(refused_url, settings)
     user = make_user()
-    try:
-        with (
-            caplog.at_level(logging.INFO, logger="src"),
-            TestClient(create_app(settings, engine=engine)) as client,  # the lifespan runs
-        ):
-            healthz = client.get("/healthz")
-            readyz = client.get("/readyz")
-            me = client.get("/api/users/me", headers=user.headers)
-            created = client.post(user.tasks_url, json={"title": "x"}, headers=user.headers)
-    finally:
-        engine.dispose()
+    durations: dict[str, float] = {}
+
+    def timed(name: str, response: httpx.Response) -> httpx.Response:
+        durations[name] = response.elapsed.total_seconds()
+        return response
+
+    with (
+        caplog.at_level(logging.INFO, logger="src"),
+        # The lifespan runs: it creates the pool and opens it without waiting.
+        TestClient(create_app(settings, database_url=refused_url)) as client,
+    ):
+        healthz = client.get("/healthz")
+        readyz = timed("readyz", client.get("/readyz"))
+        me = timed("me", client.get("/api/users/me", headers=user.headers))
+        created = timed(
+            "create", client.post(user.tasks_url, json={"title": "x"}, headers=user.headers)
+        )
+    print(f"\n503s without a database, seconds: { {k: round(v, 3) for k, v in durations.items()} }")
 
     assert "database unreachable at start-up" in caplog.text
     assert healthz.status_code == 200
@@ -131,6 +139,9 @@ def test_starts_without_a_database_and_answers_503(
     assert "unreachable" in assert_unavailable(readyz)["detail"]
     assert_unavailable(me)
     assert_unavailable(created)
+    # A refused connection is not retried for ever: each request waits at most the pool's
+    # timeout for a connection that never comes (plus a margin for a slow machine).
+    assert max(durations.values()) < POOL_TIMEOUT_SECONDS + 3, durations
 
 
 # --- the server stopped and started again --------------------------------------------------
@@ -151,12 +162,29 @@ def pg(own_postgres: RestartablePostgres) -> Iterator[RestartablePostgres]:
     own_postgres.start()
 
 
-@pytest.fixture
-def pg_engine(pg: RestartablePostgres, settings: Settings) -> Iterator[Engine]:
-    """The app's engine for that server, configured as in production."""
-    engine = create_db_engine(pg.url, settings)
-    yield engine
-    engine.dispose()
+def app_backends(url: URL, application_name: str) -> dict[int, str]:
+    """pid -> state of the server's sessions opened by the app (its pooled connections)."""
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT pid, state FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": application_name},
+            )
+            return {row.pid: row.state for row in rows}
+    finally:
+        engine.dispose()
+
+
+def wait_for_idle_backends(url: URL, application_name: str, count: int) -> dict[int, str]:
+    """The app's sessions once there are `count` of them, all idle (bounded wait)."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        backends = app_backends(url, application_name)
+        if len(backends) == count and set(backends.values()) == {"idle"}:
+            return backends
+        assert time.monotonic() < deadline, backends
+        time.sleep(0.05)
 
 
 def http_client(server: LiveServer) -> httpx.Client:
@@ -164,12 +192,15 @@ def http_client(server: LiveServer) -> httpx.Client:
 
 
 def test_started_while_postgres_is_down_it_serves_once_postgres_is_back(
-    pg: RestartablePostgres, pg_engine: Engine, settings: Settings
+    pg: RestartablePostgres, settings: Settings
 ) -> None:
     user = make_user()
     pg.stop()
 
-    with LiveServer(create_app(settings, engine=pg_engine)) as server, http_client(server) as http:
+    with (
+        LiveServer(create_app(settings, database_url=pg.url)) as server,
+        http_client(server) as http,
+    ):
         assert http.get("/healthz").status_code == 200
         assert_unavailable(http.get("/readyz"))
         assert_unavailable(http.get("/api/users/me", headers=user.headers))
@@ -190,22 +221,36 @@ def test_started_while_postgres_is_down_it_serves_once_postgres_is_back(
 
 
 def test_a_restart_between_requests_is_invisible_to_clients(
-    pg: RestartablePostgres, pg_engine: Engine, settings: Settings
+    pg: RestartablePostgres, settings: Settings
 ) -> None:
-    """Every pooled connection dies with the server; pool_pre_ping replaces them before they
-    reach a request, so not even the first request after the restart fails."""
+    """Every pooled connection dies with the server. At checkout src/db.py sees the dead
+    ones (the server's goodbye makes their sockets readable), closes them and takes another:
+    not even the first requests after the restart fail, and none runs on an old session."""
     users = [make_user() for _ in range(4)]
-    with LiveServer(create_app(settings, engine=pg_engine)) as server:
+    with LiveServer(create_app(settings, database_url=pg.url)) as server:
         before = concurrently(server, users, "before")
-        assert isinstance(pg_engine.pool, pool.QueuePool)
-        assert pg_engine.pool.checkedin() > 0  # idle connections, about to go stale
+        # The pool's idle connections, about to go stale: all DB_POOL_SIZE of them (the pool
+        # opens them in the background), more than the requests to come, so that each of
+        # those requests finds dead connections first.
+        stale = wait_for_idle_backends(pg.url, settings.db_application_name, settings.db_pool_size)
+        assert len(stale) > len(users)
         pg.stop()
         pg.start()
         after = concurrently(server, users, "after")
+        # And then more requests, one after another, than the pool had stale connections.
+        with http_client(server) as http:
+            reads = [
+                http.get(user.tasks_url, headers=user.headers) for _ in range(3) for user in users
+            ]
+        fresh = app_backends(pg.url, settings.db_application_name)
 
     assert [r.status_code for r in before + after] == [201] * 2 * len(users), [
         r.text for r in before + after
     ]
+    assert [r.status_code for r in reads] == [200] * len(reads), [r.text for r in reads]
+    assert all(len(r.json()) == 2 for r in reads)
+    assert fresh, "the app holds no connection after the restart"
+    assert not fresh.keys() & stale.keys()  # a new session each, on the restarted server
     found = tasks_of(pg.url, users)
     assert sorted(found.values()) == sorted(["before"] * len(users) + ["after"] * len(users))
 
@@ -236,7 +281,13 @@ def concurrently(server: LiveServer, users: list[ApiUser], title: str) -> list[h
 LOAD_WORKERS = 8
 LOAD_BEFORE_SECONDS = 1.5  # of load before the stop
 OUTAGE_SECONDS = 2.0  # between the server having stopped and its start
-LOAD_AFTER_SECONDS = 2.0  # of load once the server is back
+# Of load once the server is back. A request waiting for a connection when the server comes
+# back waits out the pool's timeout (the pool gave up on the refused attempt and retries only
+# for a new request): the load must outlast that to see requests sent after the restart.
+LOAD_AFTER_SECONDS = POOL_TIMEOUT_SECONDS + 2.0
+# A 503 comes from a refused connect (at once), a lost connection (at once) or the pool's
+# timeout; never from a connect or statement left to hang.
+UNAVAILABLE_BOUND_SECONDS = POOL_TIMEOUT_SECONDS + CONNECT_TIMEOUT_SECONDS
 BACKOFF_AFTER_503_SECONDS = 0.02  # a client that got 503 waits a little before retrying
 
 
@@ -329,12 +380,12 @@ class Load:
 
 
 def test_restarted_under_load_fails_fast_recovers_and_keeps_every_acknowledged_write(
-    pg: RestartablePostgres, pg_engine: Engine, settings: Settings
+    pg: RestartablePostgres, settings: Settings
 ) -> None:
     users = [make_user() for _ in range(LOAD_WORKERS)]
     events = Events()
 
-    with LiveServer(create_app(settings, engine=pg_engine)) as server:
+    with LiveServer(create_app(settings, database_url=pg.url)) as server:
         load = Load(server, users)
         load.start()
         try:
@@ -366,6 +417,12 @@ def test_restarted_under_load_fails_fast_recovers_and_keeps_every_acknowledged_w
     ][:5]
     slowest = max(outcomes, key=lambda o: o.duration)
     assert slowest.duration < REQUEST_BOUND_SECONDS, slowest
+    slowest_503 = max(unavailable, key=lambda o: o.duration)
+    assert slowest_503.duration < UNAVAILABLE_BOUND_SECONDS, slowest_503
+    # The app recovers by itself: no 503 is answered later than one pool timeout (plus a
+    # margin) after the server is back.
+    last_503 = max(o.ended for o in unavailable)
+    assert last_503 < events.started + POOL_TIMEOUT_SECONDS + 2.0, (last_503, events)
 
     # Before the stop, and once the server is back, every request succeeds.
     before = [o for o in outcomes if o.ended < events.stop_issued]
@@ -400,7 +457,12 @@ def print_timeline(events: Events, outcomes: list[Outcome], found: dict[int, str
             f"  last 503:  sent {last.started:.3f}, answered {last.ended:.3f}",
             f"  outage seen by clients: {last.ended - first.started:.3f} s "
             f"(server down {events.started - events.stop_issued:.3f} s)",
+            f"  503s took {min(o.duration for o in unavailable):.3f} to "
+            f"{max(o.duration for o in unavailable):.3f} s",
         ]
+    served_again = [o.ended for o in outcomes if o.status == 201 and o.ended > events.started]
+    if served_again:
+        lines.append(f"  first 201 after the restart: answered {min(served_again):.3f}")
     statuses = {status: sum(o.status == status for o in outcomes) for status in (201, 503)}
     slowest = max((o.duration for o in outcomes), default=0.0)
     lines += [
@@ -415,37 +477,44 @@ def print_timeline(events: Events, outcomes: list[Outcome], found: dict[int, str
 # --- statement timeout ---------------------------------------------------------------------
 
 
+async def pooled_statement_timeout(url: URL, settings: Settings) -> str:
+    """SHOW statement_timeout on a connection of the app's pool (src/db.py) for `url`."""
+    # The pool is opened, and closed afterwards; the session is a request's.
+    async with create_db_pool(url, settings) as app_pool, open_session(app_pool) as session:
+        row = await session.fetch_one("SHOW statement_timeout")
+    assert row is not None
+    return str(row["statement_timeout"])
+
+
 def test_a_statement_blocked_by_a_lock_is_cancelled_by_the_statement_timeout(
-    committed_engine: Engine, caplog: pytest.LogCaptureFixture
+    committed_url: URL, committed_engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = fault_settings(db_statement_timeout_ms=200)
-    engine = create_db_engine(committed_engine.url, settings)
     user = make_user()
-    try:
-        with engine.connect() as conn:
-            assert conn.scalar(text("SHOW statement_timeout")) == "200ms"
-        with TestClient(create_app(settings, engine=engine)) as client:
-            task = create_task(client, user, title="before")
-            url = user.task_url(task["id"])
+    assert asyncio.run(pooled_statement_timeout(committed_url, settings)) == "200ms"
+    with TestClient(create_app(settings, database_url=committed_url)) as client:
+        task = create_task(client, user, title="before")
+        url = user.task_url(task["id"])
 
-            with committed_engine.connect() as holder:
-                # Anti-hang: were the app's UPDATE to wait for the lock instead of being
-                # cancelled, the holder is ended after this long and the PUT gets a 200.
-                holder.execute(text("SET idle_in_transaction_session_timeout = '60s'"))
-                holder.execute(
-                    text("SELECT id FROM tasks WHERE id = :id FOR UPDATE"), {"id": task["id"]}
-                )
-                with caplog.at_level(logging.WARNING, logger="src"):
-                    blocked = client.put(url, json={"title": "while locked"}, headers=user.headers)
-                holder.rollback()
+        with committed_engine.connect() as holder:
+            # Anti-hang: were the app's UPDATE to wait for the lock instead of being
+            # cancelled, the holder is ended after this long and the PUT gets a 200.
+            holder.execute(text("SET idle_in_transaction_session_timeout = '60s'"))
+            holder.execute(
+                text("SELECT id FROM tasks WHERE id = :id FOR UPDATE"), {"id": task["id"]}
+            )
+            with caplog.at_level(logging.WARNING, logger="src"):
+                blocked = client.put(url, json={"title": "while locked"}, headers=user.headers)
+            holder.rollback()
 
-            unchanged = client.get(url, headers=user.headers)
-            retried = client.put(url, json={"title": "after"}, headers=user.headers)
-    finally:
-        engine.dispose()
+        unchanged = client.get(url, headers=user.headers)
+        retried = client.put(url, json={"title": "after"}, headers=user.headers)
 
+    print(f"\nPUT blocked by a row lock answered in {blocked.elapsed.total_seconds():.3f} s")
     assert_unavailable(blocked)
-    assert "database unavailable on PUT" in caplog.text  # cancelled: an OperationalError
+    assert blocked.elapsed.total_seconds() < 0.2 + 3  # the timeout, not the holder's 60 s
+    assert "database unavailable on PUT" in caplog.text
+    assert "QueryCanceled" in caplog.text  # by the statement timeout (57014)
     assert unchanged.status_code == 200
     assert unchanged.json()["title"] == "before"
     assert retried.status_code == 200, retried.text

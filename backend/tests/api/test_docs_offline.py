@@ -26,6 +26,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL
 
 from src.main import create_app
 from src.settings import Settings
@@ -166,8 +167,8 @@ WAIT = 30.0  # seconds: a bound against hangs, never an expectation of speed
 
 
 @pytest.fixture
-def server(settings: Settings, committed_engine: Engine) -> Iterator[LiveServer]:
-    with LiveServer(create_app(settings, engine=committed_engine)) as live:
+def server(settings: Settings, committed_url: URL) -> Iterator[LiveServer]:
+    with LiveServer(create_app(settings, database_url=committed_url)) as live:
         yield live
 
 

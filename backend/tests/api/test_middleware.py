@@ -7,12 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
-from sqlmodel import Session
 
 from src.logs import configure_logging, request_id_var
-from src.models import Task
 from tests.support.api_users import ApiUser, create_task
+from tests.support.db import TestDb
 
 MIB = 1_048_576
 
@@ -96,12 +94,13 @@ def test_security_headers(client: TestClient, alice: ApiUser) -> None:
     assert "cache-control" not in health.headers
 
 
-def _count(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(Task)) or 0)
+def _rows(db: TestDb) -> tuple[int, int]:
+    """How many users and tasks there are."""
+    return db.scalar("SELECT count(*) FROM users"), db.scalar("SELECT count(*) FROM tasks")
 
 
 def test_a_body_over_1_mib_is_a_413_before_it_is_read(
-    client: TestClient, session: Session, alice: ApiUser
+    client: TestClient, db: TestDb, alice: ApiUser
 ) -> None:
     body = b'{"title": "x", "description": "' + b"d" * MIB + b'"}'
     response = client.post(
@@ -109,11 +108,11 @@ def test_a_body_over_1_mib_is_a_413_before_it_is_read(
     )
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
-    assert _count(session) == 0
+    assert _rows(db) == (0, 0)  # nothing provisioned, nothing created
 
 
 def test_a_streamed_body_over_1_mib_is_a_413(
-    client: TestClient, session: Session, alice: ApiUser
+    client: TestClient, db: TestDb, alice: ApiUser
 ) -> None:
     def chunks() -> Iterator[bytes]:
         yield b'{"title": "x", "description": "'
@@ -127,7 +126,7 @@ def test_a_streamed_body_over_1_mib_is_a_413(
         headers={**alice.headers, "Content-Type": "application/json"},
     )
     assert response.status_code == 413
-    assert _count(session) == 0
+    assert _rows(db) == (0, 0)  # nothing provisioned, nothing created
 
 
 def test_a_body_of_exactly_1_mib_is_read(client: TestClient, alice: ApiUser) -> None:

@@ -6,6 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
+from src.api.problems import BEARER_SCHEME
+from src.schema_state import expected_revisions
+
 EXPECTED_OPERATIONS = {
     ("get", "/api/{user_id}/tasks"),
     ("post", "/api/{user_id}/tasks"),
@@ -46,15 +49,30 @@ def test_lists_every_route(spec: dict[str, Any]) -> None:
 
 
 def test_every_operation_requires_the_bearer_scheme(spec: dict[str, Any]) -> None:
+    # Declared by src/api/problems.py (no HTTPBearer dependency): one scheme, named BearerJWT.
+    assert BEARER_SCHEME == "BearerJWT"
     schemes = spec["components"]["securitySchemes"]
+    assert set(schemes) == {"BearerJWT"}
     assert schemes["BearerJWT"] == {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "JWT",
         "description": schemes["BearerJWT"]["description"],
     }
+    assert schemes["BearerJWT"]["description"]
     for key, op in _operations(spec).items():
         assert op["security"] == [{"BearerJWT": []}], key
+
+
+def test_probes_need_no_token(spec: dict[str, Any]) -> None:
+    for path in ("/healthz", "/readyz"):
+        assert "security" not in spec["paths"][path]["get"], path
+    assert "security" not in spec  # no global requirement either
+
+
+def test_the_readiness_example_names_the_head_revision(spec: dict[str, Any]) -> None:
+    example = spec["paths"]["/readyz"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert example["example"]["revision"] == sorted(expected_revisions())
 
 
 def test_errors_are_documented_as_problem_json_with_examples(spec: dict[str, Any]) -> None:

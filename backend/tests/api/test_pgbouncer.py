@@ -1,31 +1,40 @@
 """The API through pgbouncer in transaction pooling mode (integration tier: make test-integration).
 
-Debian's pgbouncer runs in front of a fresh migrated database with a pool of 5 server
-connections, fewer than the app's own SQLAlchemy pool (10 + 5 overflow) opens to it: each
-of the app's connections gets a server connection only for the length of a transaction. The
+Debian's pgbouncer (1.18) runs in front of a fresh migrated database with a pool of 5 server
+connections, fewer than the app's own psycopg pool (10 + 5 overflow) opens to it: each of
+the app's connections gets a server connection only for the length of a transaction. The
 app is served by uvicorn (LiveServer) and driven over HTTP, concurrently, through its core
 paths; pgbouncer's admin console shows that the traffic went through it and was pooled.
+
+Behind it the app runs with DB_PREPARED_STATEMENTS=false, as docs/pooling.md says it must:
+pgbouncer < 1.21 does not track named prepared statements, and one test shows what happens
+with them on (psycopg prepares a query after its 5th execution on a connection).
 
 The last tests measure what transaction pooling does to src/db.py's per-connection
 `SET statement_timeout` (see docs/pooling.md) and check the setting that does survive it.
 """
 
+import asyncio
+import logging
 import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+import psycopg
 import pytest
+from psycopg.errors import QueryCanceled
 from sqlalchemy import Engine, create_engine, pool, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
 
-from src.db import create_db_engine
+from src.db import Connection, Pool, checkin, checkout, create_db_pool, open_session
 from src.main import create_app
 from src.settings import Settings
 from tests.support.api_users import ApiUser, make_user
@@ -63,17 +72,70 @@ def bouncer(databases: Databases, tmp_path: Path) -> Iterator[PgBouncer]:
 
 
 def pooled_settings(settings: Settings, **overrides: Any) -> Settings:
-    """One worker's pool, larger than pgbouncer's: 10 connections plus 5 of overflow."""
-    return settings.model_copy(update={"db_pool_size": 10, "db_max_overflow": 5, **overrides})
+    """One worker's pool, larger than pgbouncer's: 10 connections plus 5 of overflow; no
+    named prepared statements, which pgbouncer 1.18 cannot pool (docs/pooling.md)."""
+    return settings.model_copy(
+        update={
+            "db_pool_size": 10,
+            "db_max_overflow": 5,
+            "db_prepared_statements": False,
+            **overrides,
+        }
+    )
 
 
 @pytest.fixture
-def app_engine(settings: Settings, bouncer: PgBouncer, database: URL) -> Iterator[Engine]:
-    """The engine the app builds in production (src/db.py), pointed at pgbouncer."""
+def app_url(bouncer: PgBouncer, database: URL) -> URL:
+    """The app's DATABASE_URL: the test database, through pgbouncer."""
     assert database.database is not None
-    engine = create_db_engine(bouncer.url(database.database), pooled_settings(settings))
-    yield engine
-    engine.dispose()
+    return bouncer.url(database.database)
+
+
+class AppPool:
+    """The pool the app builds in production (src/db.py), open on an event loop of its own,
+    for the tests that look at connections rather than requests. Sync code calls `run`."""
+
+    def __init__(self, url: URL, settings: Settings) -> None:
+        self._runner = asyncio.Runner()
+        self.pool: Pool = create_db_pool(url, settings)
+        self.run(self.pool.open(wait=True, timeout=WAIT))
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return self._runner.run(coroutine)
+
+    async def _show_statement_timeout(self) -> str:
+        async with open_session(self.pool) as session:  # a request's session
+            row = await session.fetch_one("SHOW statement_timeout")
+        assert row is not None
+        return str(row["statement_timeout"])
+
+    def show_statement_timeout(self) -> str:
+        return self.run(self._show_statement_timeout())
+
+    def show_statement_timeout_concurrently(self, sessions: int) -> list[str]:
+        """`sessions` sessions at once, each on its own pooled connection."""
+
+        async def sample() -> list[str]:
+            return list(
+                await asyncio.gather(*(self._show_statement_timeout() for _ in range(sessions)))
+            )
+
+        return self.run(sample())
+
+    def close(self) -> None:
+        try:
+            self.run(self.pool.close())
+        finally:
+            self._runner.close()
+
+
+@contextmanager
+def app_pool(url: URL, settings: Settings) -> Iterator[AppPool]:
+    opened = AppPool(url, settings)
+    try:
+        yield opened
+    finally:
+        opened.close()
 
 
 def simultaneously(calls: list[Callable[[], T]]) -> list[T]:
@@ -87,6 +149,15 @@ def simultaneously(calls: list[Callable[[], T]]) -> list[T]:
     with ThreadPoolExecutor(len(calls)) as executor:
         futures = [executor.submit(run, call) for call in calls]
         return [future.result(timeout=WAIT) for future in futures]
+
+
+async def _gather(coroutines: list[Coroutine[Any, Any, T]]) -> list[T]:
+    return list(await asyncio.gather(*coroutines))
+
+
+def gather(coroutines: Any) -> Coroutine[Any, Any, list[Any]]:
+    """One coroutine running `coroutines` concurrently, for AppPool.run."""
+    return _gather(list(coroutines))
 
 
 class PoolWatcher:
@@ -156,7 +227,7 @@ def test_core_paths_through_pgbouncer_in_transaction_mode(
     settings: Settings,
     bouncer: PgBouncer,
     database: URL,
-    app_engine: Engine,
+    app_url: URL,
     direct: Engine,
 ) -> None:
     assert database.database is not None
@@ -167,7 +238,7 @@ def test_core_paths_through_pgbouncer_in_transaction_mode(
 
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     with (
-        LiveServer(create_app(settings, engine=app_engine)) as server,
+        LiveServer(create_app(pooled_settings(settings), database_url=app_url)) as server,
         httpx.Client(base_url=server.url, timeout=WAIT, limits=limits) as http,
     ):
         # users/me provisions the caller.
@@ -278,31 +349,123 @@ def test_core_paths_through_pgbouncer_in_transaction_mode(
 
 
 def test_more_client_connections_than_server_connections(
-    bouncer: PgBouncer, database: URL, app_engine: Engine, direct: Engine
+    settings: Settings, bouncer: PgBouncer, database: URL, app_url: URL, direct: Engine
 ) -> None:
-    """Deterministic form of the pooling check: 12 of the app's connections open at once, each
-    running transactions, with at most 5 server connections behind them."""
+    """Deterministic form of the pooling check: 12 of the app's pooled connections checked out
+    at once, each running transactions, with at most 5 server connections behind them."""
     assert database.database is not None
-    connections = [app_engine.connect() for _ in range(12)]
-    try:
-        for _ in range(3):
-            for connection in connections:
-                assert connection.execute(text("SELECT 1")).scalar() == 1
-                connection.commit()
-        pool_row = bouncer.pool(database.database)
-        with direct.connect() as conn:
-            backends = conn.execute(
-                text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d"),
-                {"d": database.database},
-            ).scalar()
-    finally:
-        for connection in connections:
-            connection.close()
+
+    async def select_one(connection: Connection) -> Any:
+        cursor = await connection.execute("SELECT 1 AS one")
+        row = await cursor.fetchone()
+        return None if row is None else row["one"]
+
+    with app_pool(app_url, pooled_settings(settings)) as app:
+        connections = app.run(gather(checkout(app.pool) for _ in range(12)))
+        try:
+            for _ in range(3):  # autocommit: each statement is a transaction
+                assert app.run(gather(select_one(c) for c in connections)) == [1] * 12
+            pool_row = bouncer.pool(database.database)
+            with direct.connect() as conn:
+                backends = conn.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d"),
+                    {"d": database.database},
+                ).scalar()
+        finally:
+            app.run(gather(checkin(app.pool, c) for c in connections))
 
     assert pool_row["cl_active"] + pool_row["cl_waiting"] >= 12
     assert server_connections(pool_row) <= POOL_SIZE
     assert backends is not None
     assert backends <= POOL_SIZE + 1  # + the direct connection
+
+
+# --- prepared statements under transaction pooling -----------------------------------------
+
+REPEATS = 40  # requests per thread: far past psycopg's threshold of 5 executions per query
+
+
+def repeated_requests(url: str, users: list[ApiUser]) -> Counter[int | str]:
+    """Each user creates, reads and lists over and over, all users at once, so that each of
+    the app's connections runs each query many times: how many responses of each status
+    (or "no response": uvicorn closes the connection of a request that raised)."""
+
+    def work(user: ApiUser) -> list[int | str]:
+        outcomes: list[int | str] = []
+        with httpx.Client(base_url=url, timeout=WAIT) as http:
+
+            def send(method: str, path: str, **kwargs: Any) -> httpx.Response | None:
+                try:
+                    response = http.request(method, path, headers=user.headers, **kwargs)
+                except httpx.TransportError:
+                    outcomes.append("no response")
+                    return None
+                outcomes.append(response.status_code)
+                return response
+
+            for i in range(REPEATS):
+                created = send("POST", user.tasks_url, json={"title": f"t{i}"})
+                if created is not None and created.status_code == 201:
+                    send("GET", user.task_url(created.json()["id"]))
+                send("GET", user.tasks_url, params={"limit": 5})
+        return outcomes
+
+    results = simultaneously([partial(work, user) for user in users])
+    return Counter(outcome for outcomes in results for outcome in outcomes)
+
+
+@pytest.mark.parametrize("prepared", [False, True], ids=["prepared-off", "prepared-on"])
+def test_prepared_statements_fail_behind_transaction_pooling(
+    settings: Settings,
+    app_url: URL,
+    direct: Engine,
+    prepared: bool,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Why the app runs with DB_PREPARED_STATEMENTS=false behind pgbouncer 1.18. psycopg
+    prepares a query as `_pg3_<n>` on the server connection that ran it, after its 5th
+    execution on a client connection; in transaction mode the next execution of that client
+    connection may land on another server connection, where `_pg3_<n>` does not exist, or is
+    another client's statement. With prepared statements off, the same load is served."""
+    users = [make_user() for _ in range(8)]
+    app = create_app(
+        pooled_settings(settings, db_prepared_statements=prepared), database_url=app_url
+    )
+    with caplog.at_level(logging.WARNING, logger="src"), LiveServer(app) as server:
+        statuses = repeated_requests(server.url, users)
+    # 500s: the exception, logged with its traceback; 503s: its class name, in the message.
+    unhandled = [
+        record.exc_info[1]
+        for record in caplog.records
+        if record.exc_info and record.exc_info[1] is not None
+    ]
+    unavailable = [
+        record.getMessage().rsplit(": ", 1)[-1]
+        for record in caplog.records
+        if record.getMessage().startswith("database unavailable on")
+    ]
+    errors = Counter(type(exc).__name__ for exc in unhandled) + Counter(unavailable)
+    print(
+        f"\nprepared statements {'on' if prepared else 'off'} behind pgbouncer 1.18: "
+        f"{dict(statuses)}; errors {dict(errors)}"
+    )
+
+    with direct.connect() as conn:
+        stored = conn.execute(text("SELECT count(*) FROM tasks")).scalar()
+    if not prepared:
+        assert set(statuses) == {200, 201}, statuses
+        assert statuses[201] == len(users) * REPEATS == stored
+        assert not errors
+        return
+    failed = sum(n for status, n in statuses.items() if status not in (200, 201))
+    assert failed > 0, f"prepared statements worked through pgbouncer 1.18: {statuses}"
+    assert set(statuses) <= {200, 201, 500, 503, "no response"}, statuses
+    # Errors of the database, about prepared statements: a name missing on the server
+    # connection the query landed on, or taken there by another client's statement. (The
+    # other errors come from running another client's statement with this one's parameters.)
+    assert all(isinstance(exc, psycopg.Error) for exc in unhandled), unhandled
+    assert errors["InvalidSqlStatementName"] + errors["DuplicatePreparedStatement"] > 0, errors
+    assert statuses[201] == stored  # what the app acknowledged, and no more
 
 
 # --- statement_timeout under transaction pooling ------------------------------------------
@@ -328,45 +491,50 @@ def test_the_per_connection_statement_timeout_is_not_reliable_through_pgbouncer(
     pool of one server connection, both are deterministic."""
     assert database.database is not None
     name = database.database
-    with PgBouncer(databases.server_url, tmp_path / "pgbouncer", pool_size=1) as bouncer:
-        engine = create_db_engine(
-            bouncer.url(name), pooled_settings(settings, db_statement_timeout_ms=250)
-        )
+    with (
+        PgBouncer(databases.server_url, tmp_path / "pgbouncer", pool_size=1) as bouncer,
+        app_pool(bouncer.url(name), pooled_settings(settings, db_statement_timeout_ms=250)) as app,
+    ):
         other = plain_client(bouncer, name)
         try:
-            # The app's connect hook ran on the only server connection: the app sees its limit.
-            assert [show_statement_timeout(engine) for _ in range(5)] == ["250ms"] * 5
+            # The app's configure hook ran on the only server connection: the app sees its
+            # limit...
+            assert [app.show_statement_timeout() for _ in range(5)] == ["250ms"] * 5
             # ...and so does a client that never asked for it (leak).
             assert show_statement_timeout(other) == "250ms"
 
             # pgbouncer replaces its server connections (server_lifetime, a server restart,
-            # RECONNECT): the app's pooled connection keeps going without the limit.
-            bouncer.admin(f"RECONNECT {name}")
-            measured = [show_statement_timeout(engine) for _ in range(5)]
-            print(f"SHOW statement_timeout via the app's engine after RECONNECT: {measured}")
+            # RECONNECT): the app's pooled connections keep going without the limit.
+            bouncer.reconnect(name)
+            measured = [app.show_statement_timeout() for _ in range(5)]
+            print(f"SHOW statement_timeout via the app's pool after RECONNECT: {measured}")
             assert measured == ["0"] * 5
-            with engine.connect() as conn:  # would be cancelled after 250 ms if it held
-                conn.execute(text("SELECT pg_sleep(0.6)"))
+
+            async def sleep() -> None:  # would be cancelled after 250 ms if the limit held
+                async with open_session(app.pool) as session:
+                    await session.execute("SELECT pg_sleep(0.6)")
+
+            app.run(sleep())
         finally:
             other.dispose()
-            engine.dispose()
 
 
 def test_statement_timeout_measured_through_a_pool_of_five(
-    settings: Settings, bouncer: PgBouncer, database: URL, app_engine: Engine
+    settings: Settings, bouncer: PgBouncer, database: URL, app_url: URL
 ) -> None:
     """What the app actually gets with the default DB_STATEMENT_TIMEOUT_MS=5000 through a
     pool of 5: recorded (printed) for docs/pooling.md; only the possible values are asserted."""
     assert database.database is not None
+    with app_pool(app_url, pooled_settings(settings)) as app:
 
-    def sample() -> list[str]:
-        return simultaneously([lambda: show_statement_timeout(app_engine)] * 10)
+        def sample() -> list[str]:
+            return app.show_statement_timeout_concurrently(10)
 
-    first = Counter(sample() + sample() + sample())
-    bouncer.admin(f"RECONNECT {database.database}")
-    after_reconnect = Counter(sample() + sample() + sample())
+        first = Counter(sample() + sample() + sample())
+        bouncer.reconnect(database.database)
+        after_reconnect = Counter(sample() + sample() + sample())
     print(
-        f"SHOW statement_timeout via the app's engine through pgbouncer (pool {POOL_SIZE}): "
+        f"SHOW statement_timeout via the app's pool through pgbouncer (pool {POOL_SIZE}): "
         f"{dict(first)}; after RECONNECT: {dict(after_reconnect)}"
     )
     assert set(first) | set(after_reconnect) <= {"5s", "0"}
@@ -374,7 +542,7 @@ def test_statement_timeout_measured_through_a_pool_of_five(
 
 
 def test_a_database_level_statement_timeout_holds_through_pgbouncer(
-    bouncer: PgBouncer, database: URL, direct: Engine, settings: Settings
+    bouncer: PgBouncer, database: URL, app_url: URL, direct: Engine, settings: Settings
 ) -> None:
     """The setting docs/pooling.md recommends for pooled set-ups: stored in the catalog
     (ALTER ROLE / ALTER DATABASE ... SET), applied by PostgreSQL to every new server
@@ -385,21 +553,23 @@ def test_a_database_level_statement_timeout_holds_through_pgbouncer(
     with direct.connect() as conn:
         conn.execute(text(f'ALTER DATABASE "{name}" SET statement_timeout = 250'))
         conn.commit()
-    bouncer.admin(f"RECONNECT {name}")
-    engine = create_db_engine(
-        bouncer.url(name), pooled_settings(settings, db_statement_timeout_ms=0)
-    )
+    bouncer.reconnect(name)
     other = plain_client(bouncer, name)
     try:
-        values = simultaneously([lambda: show_statement_timeout(engine)] * 10)
-        assert set(values) == {"250ms"}
-        assert show_statement_timeout(other) == "250ms"
-        with pytest.raises(OperationalError) as raised, engine.connect() as conn:
-            conn.execute(text("SELECT pg_sleep(2)"))
-        assert getattr(raised.value.orig, "pgcode", None) == "57014"  # query_canceled
+        with app_pool(app_url, pooled_settings(settings, db_statement_timeout_ms=0)) as app:
+            values = app.show_statement_timeout_concurrently(10)
+            assert set(values) == {"250ms"}
+            assert show_statement_timeout(other) == "250ms"
+
+            async def sleep() -> None:
+                async with open_session(app.pool) as session:
+                    await session.execute("SELECT pg_sleep(2)")
+
+            with pytest.raises(QueryCanceled) as raised:
+                app.run(sleep())
+        assert raised.value.sqlstate == "57014"  # query_canceled
     finally:
         other.dispose()
-        engine.dispose()
 
 
 def test_pgbouncer_support_reports_its_pool_settings(bouncer: PgBouncer) -> None:

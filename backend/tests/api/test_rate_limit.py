@@ -1,17 +1,16 @@
 """Per-user rate limits counted in a real Redis (integration tier: make test-integration)."""
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from src.db import get_session
 from src.main import create_app
 from src.settings import Settings
+from tests.api.conftest import use_test_db
 from tests.support.api_users import make_user
+from tests.support.db import TestDb
 from tests.support.services import free_port
 
 pytestmark = pytest.mark.integration
@@ -19,24 +18,18 @@ pytestmark = pytest.mark.integration
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-def _app(settings: Settings, session: Session, **overrides: object) -> FastAPI:
-    app = create_app(settings.model_copy(update=overrides))
-
-    def test_session() -> Iterator[Session]:
-        yield session
-
-    app.dependency_overrides[get_session] = test_session
-    return app
+def _app(settings: Settings, db: TestDb, **overrides: object) -> FastAPI:
+    return use_test_db(create_app(settings.model_copy(update=overrides)), db)
 
 
-def test_the_limit_holds_across_worker_processes(settings: Settings, session: Session) -> None:
+def test_the_limit_holds_across_worker_processes(settings: Settings, db: TestDb) -> None:
     # Two app instances stand for two worker processes: only Redis is shared between them.
     worker_a = TestClient(
-        _app(settings, session, rate_limit_per_minute=3, redis_url=REDIS_URL),
+        _app(settings, db, rate_limit_per_minute=3, redis_url=REDIS_URL),
         raise_server_exceptions=False,
     )
     worker_b = TestClient(
-        _app(settings, session, rate_limit_per_minute=3, redis_url=REDIS_URL),
+        _app(settings, db, rate_limit_per_minute=3, redis_url=REDIS_URL),
         raise_server_exceptions=False,
     )
     user, other = make_user(), make_user()
@@ -65,11 +58,11 @@ def test_without_configuration_there_is_no_limit(client: TestClient) -> None:
 
 
 def test_a_dead_redis_fails_open_and_is_logged(
-    settings: Settings, session: Session, caplog: pytest.LogCaptureFixture
+    settings: Settings, db: TestDb, caplog: pytest.LogCaptureFixture
 ) -> None:
     dead = f"redis://127.0.0.1:{free_port()}/0"
     client = TestClient(
-        _app(settings, session, rate_limit_per_minute=1, redis_url=dead),
+        _app(settings, db, rate_limit_per_minute=1, redis_url=dead),
         raise_server_exceptions=False,
     )
     user = make_user()

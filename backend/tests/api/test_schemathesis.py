@@ -1,7 +1,7 @@
 """The running API honours its own OpenAPI document: property-based tests with schemathesis.
 
 The app is served for real: `create_app` on a fresh copy of the migrated database
-(`committed_engine`: real commits), behind uvicorn on loopback (`LiveServer`). schemathesis
+(`committed_url`: real commits), behind uvicorn on loopback (`LiveServer`). schemathesis
 loads the LIVE /openapi.json, so what is tested is what clients download, and generates
 requests for every operation it documents: the examples, the coverage phase's boundary and
 invalid values (wrong types, missing fields, undocumented methods, bad media types), then
@@ -40,7 +40,7 @@ import schemathesis
 from schemathesis import Case, HookContext, Response
 from schemathesis.config import SchemathesisConfig
 from schemathesis.schemas import BaseSchema
-from sqlalchemy import Engine
+from sqlalchemy.engine import URL
 
 from src.main import create_app
 from src.settings import Settings
@@ -134,8 +134,8 @@ def caller() -> ApiUser:
 
 
 @pytest.fixture
-def server(settings: Settings, committed_engine: Engine) -> Iterator[LiveServer]:
-    with LiveServer(create_app(settings, engine=committed_engine)) as live:
+def server(settings: Settings, committed_url: URL) -> Iterator[LiveServer]:
+    with LiveServer(create_app(settings, database_url=committed_url)) as live:
         yield live
 
 

@@ -39,6 +39,15 @@ def _created_count(metrics_text: str) -> float:
     return 0.0
 
 
+def _samples(metrics_text: str, name: str) -> list[float]:
+    return [
+        sample.value
+        for family in text_string_to_metric_families(metrics_text)
+        for sample in family.samples
+        if sample.name == name
+    ]
+
+
 def test_metrics_add_up_across_worker_processes(served_database: URL, tmp_path: Path) -> None:
     user = make_user()
     with (
@@ -59,7 +68,9 @@ def test_metrics_add_up_across_worker_processes(served_database: URL, tmp_path: 
     assert [_created_count(s.text) for s in scrapes] == [40.0] * 4
     writers = {path.name.split("_")[-1] for path in tmp_path.glob("counter_*.db")}
     assert len(writers) >= 2, "only one worker process served requests"
-    assert "taskapi_db_pool_checked_out" in scrapes[0].text
+    # Every worker gave back each connection it took: the sum over live workers is 0.
+    assert [_samples(s.text, "taskapi_db_pool_checked_out") for s in scrapes] == [[0.0]] * 4
+    assert all(_samples(s.text, "taskapi_db_pool_connections")[0] > 0 for s in scrapes)
     assert "taskapi_http_request_duration_seconds_bucket" in scrapes[0].text
 
 

@@ -1,8 +1,10 @@
 """Small factories for API tests: callers with tokens, and tasks created through the API."""
 
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
@@ -54,3 +56,16 @@ def create_task(client: TestClient, user: ApiUser, **fields: Any) -> dict[str, A
     assert response.status_code == 201, response.text
     task: dict[str, Any] = response.json()
     return task
+
+
+_UTC_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z")
+
+
+def parse_utc(text: str) -> datetime:
+    """A timestamp as the API writes it: ISO 8601 in UTC with `Z`, the fraction omitted when
+    it is zero and 6 digits otherwise. Compare these parsed, never as strings
+    (`...T10:00:00Z` sorts after `...T10:00:00.000001Z`)."""
+    assert _UTC_TIMESTAMP.fullmatch(text), text
+    moment = datetime.fromisoformat(text)
+    assert moment.utcoffset() == timedelta(0), text  # None when naive
+    return moment

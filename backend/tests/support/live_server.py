@@ -1,12 +1,13 @@
 """A real HTTP server for an ASGI app, in a background thread of the test process.
 
-    with LiveServer(create_app(settings, engine=engine)) as server:
+    with LiveServer(create_app(settings, database_url=url)) as server:
         httpx.get(server.url + "/api/...")
         server.stop()          # connections refused from now on...
         server.start()         # ...and the app is served again, on the same port
 
 Unlike TestClient, requests go through uvicorn and a socket, each handled on uvicorn's event
-loop and the app's thread pool exactly as in production: concurrent requests really overlap.
+loop exactly as in production: concurrent requests really overlap. Every start runs the app's
+lifespan on that loop (a new connection pool), every stop its shutdown (the pool closed).
 The server listens on 127.0.0.1, on a port the OS picks once (kept across stop/start).
 """
 

@@ -1,8 +1,8 @@
 """Debian's pgbouncer (/usr/sbin/pgbouncer) in front of the test server, in transaction mode.
 
     with PgBouncer(test_server_url(), tmp_path, pool_size=5) as bouncer:
-        engine = create_engine(bouncer.url("some_database"))   # through pgbouncer
-        bouncer.show("POOLS")                                  # its admin console
+        url = bouncer.url("some_database")    # through pgbouncer (the app: database_url=url)
+        bouncer.show("POOLS")                 # its admin console
 
 It listens on 127.0.0.1 on a free port and forwards every database name (a `*` entry) to the
 test server: the embedded server's Unix socket, or TEST_DATABASE_URL's host and port, with
@@ -64,7 +64,8 @@ class PgBouncer(StartStop):
     # --- where it is -----------------------------------------------------------------------
 
     def url(self, database: str) -> URL:
-        """A URL for `database` on the test server, through pgbouncer."""
+        """A URL for `database` on the test server, through pgbouncer (for SQLAlchemy, and for
+        the app, which hands it to psycopg 3 as a libpq URL)."""
         return URL.create(
             "postgresql+psycopg2",
             username=self.user,
@@ -102,6 +103,18 @@ class PgBouncer(StartStop):
         rows = [row for row in self.show("POOLS") if row["database"] == database]
         assert len(rows) == 1, rows
         return rows[0]
+
+    def reconnect(self, database: str, timeout: float = 10.0) -> None:
+        """`RECONNECT <database>`: every server connection is replaced once released. First
+        waits for server logins in progress to finish: pgbouncer 1.18 takes a login it cut
+        short for a failed one, and then refuses every client for `server_login_retry`
+        (15 s) with "server login has been failing"."""
+        deadline = time.monotonic() + timeout
+        while any(row["sv_login"] for row in self.show("POOLS") if row["database"] == database):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"pgbouncer still logging in to {database} after {timeout} s")
+            time.sleep(0.01)
+        self.admin(f"RECONNECT {database}")
 
     def log(self) -> str:
         path = self.workdir / "pgbouncer.log"

@@ -64,7 +64,8 @@ class RestartablePostgres:
 
     @property
     def url(self) -> URL:
-        """The `postgres` database on this server (a Unix-socket URL for psycopg2)."""
+        """The `postgres` database on this server: a Unix-socket URL, for SQLAlchemy (psycopg2)
+        and for the app (`create_app(settings, database_url=pg.url)`)."""
         if self._url is None:
             raise RuntimeError("the server is not set up; use RestartablePostgres in `with`")
         return self._url

@@ -1,26 +1,27 @@
-"""The caller's tasks. Routes parse, authorize (PathUser), call the repository and set headers."""
+"""The caller's tasks. Routes parse, authorize (TaskAccess), call the repository and map the
+row to its response model.
 
-from typing import Annotated, Any
+Responses are rendered here, once: pydantic's serializer writes the rows (TaskRow, the shape
+of TaskPublic) as JSON bytes, and the route returns them as a ready Response, so FastAPI does
+not validate and serialize the same data again. `response_model` still documents them.
+"""
 
-from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response, status
+from datetime import datetime
+from typing import Annotated, Any, cast
 
-from src.api.deps import (
-    CursorCodecDep,
-    PathUser,
-    TaskRepo,
-    enforce_rate_limit,
-    reject_duplicate_query_params,
-    require_json_body,
-)
+from fastapi import APIRouter, Body, Header, Path, Query, Request, Response, status
+from pydantic import TypeAdapter
+
+from src.api.deps import CursorCodecDep, TaskAccess, provision
 from src.api.problems import body_errors, responses
 from src.etags import etag_of, if_none_match_hits, parse_if_match
 from src.models import (
-    Task,
     TaskCompletion,
     TaskCreate,
     TaskListQuery,
     TaskPublic,
     TaskReplace,
+    TaskRow,
     TaskUpdate,
 )
 from src.pagination import Position, sort_column
@@ -29,11 +30,6 @@ from src.repositories import TaskFilter
 router = APIRouter(
     prefix="/api/{user_id}/tasks",
     tags=["tasks"],
-    dependencies=[
-        Depends(require_json_body),
-        Depends(reject_duplicate_query_params),
-        Depends(enforce_rate_limit),
-    ],
     responses=responses(401, 403, 409, 422, 429, 503),
 )
 
@@ -61,9 +57,19 @@ _ETAG = {
 }
 
 
-def _with_etag(response: Response, task: Task) -> Task:
-    response.headers["ETag"] = etag_of(task)
-    return task
+# TaskPublic's shape, serialized straight from the rows (see TaskRow).
+_TASK = TypeAdapter(TaskRow)
+_TASKS = TypeAdapter(list[TaskRow])
+_JSON = "application/json"
+
+
+def _task_response(
+    task: TaskRow, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    content = _TASK.dump_json(task)
+    return Response(
+        content, status_code, {"ETag": etag_of(task), **(headers or {})}, media_type=_JSON
+    )
 
 
 @router.get(
@@ -72,28 +78,27 @@ def _with_etag(response: Response, task: Task) -> Task:
     summary="List the caller's tasks",
     responses={200: {"headers": _LIST_HEADERS}, **responses(400)},
 )
-def list_tasks(
+async def list_tasks(
     request: Request,
-    response: Response,
-    user: PathUser,
-    tasks: TaskRepo,
+    access: TaskAccess,
     codec: CursorCodecDep,
     query: Annotated[TaskListQuery, Query()],
-) -> list[Task]:
-    after = None if query.cursor is None else codec.decode(query.cursor, user.id, query.sort)
+) -> Response:
+    user_id, tasks = access.user_id, access.tasks
+    after = None if query.cursor is None else codec.decode(query.cursor, user_id, query.sort)
     filters = TaskFilter(completed=query.completed, q=query.q)
-    page = tasks.list_page(user.id, filters, query.sort, query.limit + 1, after)
-    if len(page) > query.limit:
-        page = page[: query.limit]
-        last = page[-1]
-        assert last.id is not None
-        position = Position(key=getattr(last, sort_column(query.sort)[0]), task_id=last.id)
-        cursor = codec.encode(user.id, query.sort, position)
-        response.headers["Link"] = (
-            f'<{request.url.include_query_params(cursor=cursor)}>; rel="next"'
-        )
-    response.headers["X-Total-Count"] = str(tasks.count(user.id, filters))
-    return page
+    page = await tasks.list_page(user_id, filters, query.sort, query.limit + 1, after)
+    rows = page.tasks
+    headers = {"X-Total-Count": str(page.total)}
+    if len(rows) > query.limit:
+        rows = rows[: query.limit]
+        last = rows[-1]
+        key = cast(dict[str, Any], last)[sort_column(query.sort)[0]]
+        if isinstance(key, datetime):  # cursors carry a timestamp as stored: UTC, no zone
+            key = key.replace(tzinfo=None)
+        cursor = codec.encode(user_id, query.sort, Position(key=key, task_id=last["id"]))
+        headers["Link"] = f'<{request.url.include_query_params(cursor=cursor)}>; rel="next"'
+    return Response(_TASKS.dump_json(rows), headers=headers, media_type=_JSON)
 
 
 @router.post(
@@ -111,14 +116,16 @@ def list_tasks(
         },
     },
 )
-def create_task(
-    body: TaskCreate, request: Request, response: Response, user: PathUser, tasks: TaskRepo
-) -> Task:
-    task = tasks.create(user.id, body)
-    response.headers["Location"] = str(
-        request.url_for("read_task", user_id=request.path_params["user_id"], task_id=task.id)
+async def create_task(body: TaskCreate, request: Request, access: TaskAccess) -> Response:
+    task = await access.tasks.create(access.user_id, body)
+    if task is None:  # the caller's first write: create their users row, then the task
+        await provision(access.caller, access.users)
+        task = await access.tasks.create(access.user_id, body)
+        assert task is not None
+    location = request.url_for(
+        "read_task", user_id=request.path_params["user_id"], task_id=task["id"]
     )
-    return _with_etag(response, task)
+    return _task_response(task, status.HTTP_201_CREATED, {"Location": str(location)})
 
 
 @router.get(
@@ -131,18 +138,17 @@ def create_task(
         **responses(404),
     },
 )
-def read_task(
+async def read_task(
     task_id: TaskId,
-    response: Response,
-    user: PathUser,
-    tasks: TaskRepo,
+    access: TaskAccess,
     if_none_match: Annotated[str | None, Header()] = None,
-) -> Any:
-    task = tasks.get(user.id, task_id)
-    tag = etag_of(task)
-    if if_none_match_hits(if_none_match, tag):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
-    return _with_etag(response, task)
+) -> Response:
+    task = await access.tasks.get(access.user_id, task_id)
+    if if_none_match is not None:
+        tag = etag_of(task)
+        if if_none_match_hits(if_none_match, tag):
+            return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+    return _task_response(task)
 
 
 @router.put(
@@ -151,16 +157,16 @@ def read_task(
     summary="Replace a task's title, description and completion",
     responses={200: {"headers": _ETAG}, **responses(404, 412), **body_errors()},
 )
-def replace_task(
+async def replace_task(
     task_id: TaskId,
     body: TaskReplace,
-    response: Response,
-    user: PathUser,
-    tasks: TaskRepo,
+    access: TaskAccess,
     if_match: IfMatch = None,
-) -> Task:
-    task = tasks.update(user.id, task_id, body.model_dump(), parse_if_match(if_match, task_id))
-    return _with_etag(response, task)
+) -> Response:
+    versions = parse_if_match(if_match, task_id)
+    return _task_response(
+        await access.tasks.update(access.user_id, task_id, body.model_dump(), versions)
+    )
 
 
 @router.patch(
@@ -169,16 +175,16 @@ def replace_task(
     summary="Change some of a task's fields (JSON merge patch)",
     responses={200: {"headers": _ETAG}, **responses(404, 412), **body_errors()},
 )
-def update_task(
+async def update_task(
     task_id: TaskId,
     body: TaskUpdate,
-    response: Response,
-    user: PathUser,
-    tasks: TaskRepo,
+    access: TaskAccess,
     if_match: IfMatch = None,
-) -> Task:
-    task = tasks.update(user.id, task_id, body.changes(), parse_if_match(if_match, task_id))
-    return _with_etag(response, task)
+) -> Response:
+    versions = parse_if_match(if_match, task_id)
+    return _task_response(
+        await access.tasks.update(access.user_id, task_id, body.changes(), versions)
+    )
 
 
 @router.patch(
@@ -187,20 +193,19 @@ def update_task(
     summary="Toggle completion (no body), or set it",
     responses={200: {"headers": _ETAG}, **responses(404, 412), **body_errors()},
 )
-def complete_task(
+async def complete_task(
     task_id: TaskId,
-    response: Response,
-    user: PathUser,
-    tasks: TaskRepo,
+    access: TaskAccess,
     body: Annotated[TaskCompletion | None, Body()] = None,
     if_match: IfMatch = None,
-) -> Task:
+) -> Response:
     versions = parse_if_match(if_match, task_id)
     if body is None:
-        task = tasks.toggle_completed(user.id, task_id, versions)
+        task = await access.tasks.toggle_completed(access.user_id, task_id, versions)
     else:
-        task = tasks.update(user.id, task_id, {"is_completed": body.is_completed}, versions)
-    return _with_etag(response, task)
+        changes = {"is_completed": body.is_completed}
+        task = await access.tasks.update(access.user_id, task_id, changes, versions)
+    return _task_response(task)
 
 
 @router.delete(
@@ -209,8 +214,6 @@ def complete_task(
     summary="Delete a task",
     responses=responses(404, 412),
 )
-def delete_task(
-    task_id: TaskId, user: PathUser, tasks: TaskRepo, if_match: IfMatch = None
-) -> Response:
-    tasks.delete(user.id, task_id, parse_if_match(if_match, task_id))
+async def delete_task(task_id: TaskId, access: TaskAccess, if_match: IfMatch = None) -> Response:
+    await access.tasks.delete(access.user_id, task_id, parse_if_match(if_match, task_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

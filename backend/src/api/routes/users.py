@@ -1,27 +1,30 @@
-"""The caller's own user: read it, or delete it with all its tasks."""
+"""The caller's own user: read it, or delete it with all its tasks.
 
-from fastapi import APIRouter, Depends, Response, status
+Task routes never look the user up; this is where a changed `email` claim shows, since
+reading the user provisions it (creates the row, or brings its email up to date).
+"""
 
-from src.api.deps import CurrentUser, UserRepo, enforce_rate_limit
+from fastapi import APIRouter, Response, status
+
+from src.api.deps import CurrentUser
 from src.api.problems import responses
 from src.models import UserPublic
 
 router = APIRouter(
     prefix="/api/users",
     tags=["users"],
-    dependencies=[Depends(enforce_rate_limit)],
     responses=responses(401, 409, 429, 503),
 )
 
 
 @router.get("/me", response_model=UserPublic, summary="The caller's user")
-def read_me(user: CurrentUser) -> UserPublic:
-    return UserPublic.model_validate(user)
+async def read_me(me: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(me.user)
 
 
 @router.delete(
     "/me", status_code=status.HTTP_204_NO_CONTENT, summary="Delete the caller and all their tasks"
 )
-def delete_me(user: CurrentUser, users: UserRepo) -> Response:
-    users.delete(user.id)
+async def delete_me(me: CurrentUser) -> Response:
+    await me.users.delete(me.user["id"])
     return Response(status_code=status.HTTP_204_NO_CONTENT)

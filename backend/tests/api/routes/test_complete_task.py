@@ -4,6 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.api_users import ApiUser, create_task
+from tests.support.db import TestDb
 
 
 def test_no_body_toggles(client: TestClient, alice: ApiUser) -> None:
@@ -54,6 +55,8 @@ def test_stale_if_match_is_a_412(client: TestClient, alice: ApiUser) -> None:
     assert client.get(alice.task_url(task["id"]), headers=alice.headers).json()["is_completed"]
 
 
-def test_a_missing_task_is_a_404(client: TestClient, alice: ApiUser) -> None:
-    response = client.patch(alice.task_url(777_777) + "/complete", headers=alice.headers)
-    assert response.status_code == 404
+def test_a_missing_task_is_a_404(client: TestClient, db: TestDb, alice: ApiUser) -> None:
+    url = alice.task_url(777_777) + "/complete"
+    assert client.patch(url, headers=alice.headers).status_code == 404
+    assert client.patch(url, json={"is_completed": True}, headers=alice.headers).status_code == 404
+    assert db.scalar("SELECT count(*) FROM users") == 0  # provisions nobody

@@ -1,26 +1,22 @@
-"""POST /api/{user_id}/tasks"""
+"""POST /api/{user_id}/tasks; the caller's first one creates their users row."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
-from sqlmodel import Session
 
-from src.models import Task
-from tests.support.api_users import ApiUser
+from tests.support.api_users import ApiUser, hs256_token, parse_utc
+from tests.support.db import TestDb
 
 
-def _count(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(Task)) or 0)
+def _rows(db: TestDb) -> tuple[int, int]:
+    """How many users and tasks there are."""
+    return db.scalar("SELECT count(*) FROM users"), db.scalar("SELECT count(*) FROM tasks")
 
 
-def _parse_z(text: str) -> datetime:
-    assert text.endswith("Z"), text
-    return datetime.fromisoformat(text)
-
-
-def test_creates_the_task_with_location_and_etag(client: TestClient, alice: ApiUser) -> None:
+def test_creates_the_task_with_location_and_etag(
+    client: TestClient, db: TestDb, alice: ApiUser
+) -> None:
     response = client.post(
         alice.tasks_url,
         json={"title": "Buy milk", "description": "2 litres", "is_completed": True},
@@ -35,11 +31,52 @@ def test_creates_the_task_with_location_and_etag(client: TestClient, alice: ApiU
     assert task["user_id"] == str(alice.user_id)
     assert response.headers["location"].endswith(f"{alice.tasks_url}/{task['id']}")
     assert response.headers["etag"].startswith(f'"{task["id"]}.')
-    created = _parse_z(task["created_at"])
+    created = parse_utc(task["created_at"])
     assert abs(created - datetime.now(UTC)) < timedelta(minutes=1)
     assert task["updated_at"] == task["created_at"]
+    stored = db.fetch_one("SELECT created_at, updated_at FROM tasks WHERE id = %s", (task["id"],))
+    assert stored is not None
+    assert created == stored["created_at"].replace(tzinfo=UTC)  # stored as UTC, no zone
     fetched = client.get(response.headers["location"], headers=alice.headers)
     assert fetched.json() == task
+
+
+def test_the_first_post_provisions_the_caller_with_the_tokens_email(
+    client: TestClient, db: TestDb, alice: ApiUser
+) -> None:
+    assert db.fetch_one("SELECT id FROM users WHERE id = %s", (alice.user_id,)) is None
+
+    first = client.post(alice.tasks_url, json={"title": "first"}, headers=alice.headers)
+
+    assert first.status_code == 201, first.text
+    user = db.fetch_one("SELECT email, created_at FROM users WHERE id = %s", (alice.user_id,))
+    assert user is not None
+    assert user["email"] == alice.email
+    assert first.json()["user_id"] == str(alice.user_id)
+    second = client.post(alice.tasks_url, json={"title": "second"}, headers=alice.headers)
+    assert second.status_code == 201
+    assert _rows(db) == (1, 2)
+    assert db.fetch_all(
+        "SELECT title FROM tasks WHERE user_id = %s ORDER BY id", (alice.user_id,)
+    ) == [{"title": "first"}, {"title": "second"}]
+    assert db.fetch_one(
+        "SELECT total, completed FROM task_counts WHERE user_id = %s", (alice.user_id,)
+    ) == {"total": 2, "completed": 0}
+
+
+def test_a_first_post_without_an_email_claim_is_a_401_and_writes_nothing(
+    client: TestClient, db: TestDb, alice: ApiUser
+) -> None:
+    no_email = {"Authorization": "Bearer " + hs256_token(sub=alice.sub)}
+
+    response = client.post(alice.tasks_url, json={"title": "x"}, headers=no_email)
+
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert "email" in response.json()["detail"]
+    assert _rows(db) == (0, 0)
+    assert db.scalar("SELECT count(*) FROM task_counts") == 0
 
 
 def test_defaults_are_no_description_and_not_completed(client: TestClient, alice: ApiUser) -> None:
@@ -90,9 +127,8 @@ def test_accepts_a_description_of_5000_characters(client: TestClient, alice: Api
     ],
 )
 def test_refuses_invalid_bodies_naming_the_field(
-    client: TestClient, session: Session, alice: ApiUser, body: dict[str, object], field: str
+    client: TestClient, db: TestDb, alice: ApiUser, body: dict[str, object], field: str
 ) -> None:
-    before = _count(session)
     response = client.post(alice.tasks_url, json=body, headers=alice.headers)
 
     assert response.status_code == 422, response.text
@@ -100,7 +136,7 @@ def test_refuses_invalid_bodies_naming_the_field(
     problem = response.json()
     assert problem["status"] == 422
     assert field in [error["field"] for error in problem["errors"]]
-    assert _count(session) == before
+    assert _rows(db) == (0, 0)  # nothing created, nobody provisioned
 
 
 def test_lone_surrogate_is_a_422_not_a_500(client: TestClient, alice: ApiUser) -> None:
@@ -135,14 +171,14 @@ def test_a_body_that_is_not_an_object_is_a_422(
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
 def test_a_body_that_is_not_declared_json_is_a_415(
-    client: TestClient, session: Session, alice: ApiUser, content_type: str | None
+    client: TestClient, db: TestDb, alice: ApiUser, content_type: str | None
 ) -> None:
     headers = dict(alice.headers)
     if content_type is not None:
         headers["Content-Type"] = content_type
     response = client.post(alice.tasks_url, content=b'{"title": "x"}', headers=headers)
     assert response.status_code == 415
-    assert _count(session) == 0
+    assert _rows(db) == (0, 0)
 
 
 def test_merge_patch_json_media_type_is_accepted(client: TestClient, alice: ApiUser) -> None:

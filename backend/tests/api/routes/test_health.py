@@ -15,11 +15,10 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, pool, text
 from sqlalchemy.engine import URL
 
 import src.schema_state
-from src.db import create_db_engine
 from src.main import create_app
 from src.settings import Settings
 from tests.support.api_users import ApiUser, make_user
@@ -27,6 +26,7 @@ from tests.support.databases import Databases, alembic_config
 
 PROBLEM_JSON = "application/problem+json"
 FIRST_REVISION = "001"
+HEAD_REVISION = "004"  # task_counts
 
 
 def head_revisions() -> list[str]:
@@ -73,18 +73,19 @@ def never_migrated(databases: Databases) -> Iterator[URL]:
 
 
 def served(settings: Settings, url: URL) -> Iterator[tuple[TestClient, Engine]]:
-    """The app on its production engine (pre-ping, timeouts) for `url`, lifespan included."""
-    engine = create_db_engine(url, settings)
+    """The app on `url`, lifespan included (its own connection pool, as in production), and
+    a SQLAlchemy engine of the test's own on the same database, for its assertions."""
+    engine = create_engine(url, poolclass=pool.NullPool)
     try:
-        with TestClient(create_app(settings, engine=engine)) as client:
+        with TestClient(create_app(settings, database_url=url)) as client:
             yield client, engine
     finally:
         engine.dispose()
 
 
 @pytest.fixture
-def at_head(settings: Settings, committed_engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, engine=committed_engine)) as client:
+def at_head(settings: Settings, committed_url: URL) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, database_url=committed_url)) as client:
         yield client
 
 
@@ -102,7 +103,7 @@ def without_alembic(settings: Settings, never_migrated: URL) -> Iterator[tuple[T
 
 
 def test_healthz_answers_ok_without_a_token_or_a_database(settings: Settings) -> None:
-    # No engine and no lifespan: liveness says nothing about the database.
+    # No database and no lifespan (no pool): liveness says nothing about the database.
     client = TestClient(create_app(settings))
 
     response = client.get("/healthz")
@@ -124,8 +125,8 @@ def test_readyz_is_200_with_the_head_revision_on_a_migrated_database(
     response = at_head.get("/readyz")  # no Authorization header
 
     assert response.status_code == 200, response.text
-    assert response.json() == {"status": "ready", "revision": head_revisions()}
-    assert in_database == head_revisions()
+    assert response.json() == {"status": "ready", "revision": [HEAD_REVISION]}
+    assert in_database == head_revisions() == [HEAD_REVISION]
 
 
 def test_readyz_is_503_naming_the_revision_found_when_the_database_is_behind(
@@ -161,7 +162,8 @@ def test_readyz_is_503_with_nothing_found_when_alembic_never_ran(
 
 
 def api_requests(user: ApiUser) -> list[tuple[str, str, dict[str, Any] | None]]:
-    """Requests that would write (provisioning the caller, creating, deleting) if served."""
+    """Requests that would read or write (provisioning the caller, creating, deleting) if
+    served; the gate stops them all, reads included."""
     return [
         ("GET", "/api/users/me", None),
         ("POST", user.tasks_url, {"title": "written through an unknown schema"}),

@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.api_users import ApiUser, create_task
+from tests.support.db import TestDb
 
 SORTS = ["created_at", "-created_at", "updated_at", "-updated_at", "title", "-title", "id", "-id"]
 
@@ -42,6 +43,113 @@ def test_empty_list(client: TestClient, alice: ApiUser) -> None:
     response = _list(client, alice)
     assert response.json() == []
     assert response.headers["x-total-count"] == "0"
+    assert "link" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"completed": "true"}, {"completed": "false"}, {"q": "x"}, {"sort": "title"}]
+)
+def test_a_caller_never_seen_gets_an_empty_list_and_is_not_provisioned(
+    client: TestClient, db: TestDb, alice: ApiUser, bob: ApiUser, params: dict[str, str]
+) -> None:
+    create_task(client, alice, title="x marks alice's")
+
+    response = _list(client, bob, **params)
+
+    assert response.json() == []
+    assert response.headers["x-total-count"] == "0"
+    assert db.fetch_one("SELECT id FROM users WHERE id = %s", (bob.user_id,)) is None
+    assert db.scalar("SELECT count(*) FROM users") == 1
+
+
+def _total(client: TestClient, user: ApiUser, **params: Any) -> int:
+    response = _list(client, user, **params)
+    return int(response.headers["x-total-count"])
+
+
+def _totals(client: TestClient, user: ApiUser, q: str = "milk") -> dict[str, int]:
+    """X-Total-Count for every filter, each checked against a COUNT(*) of the table."""
+    return {
+        "all": _total(client, user, limit=1),
+        "done": _total(client, user, completed="true", limit=1),
+        "open": _total(client, user, completed="false", limit=1),
+        "q": _total(client, user, q=q, limit=1),
+        "q done": _total(client, user, q=q, completed="true", limit=1),
+    }
+
+
+def _counted(db: TestDb, user: ApiUser, q: str = "milk") -> dict[str, int]:
+    def count(where: str) -> int:
+        query = "SELECT count(*) FROM tasks WHERE user_id = %(u)s" + where
+        return int(db.scalar(query, {"u": user.user_id, "p": f"%{q}%"}))
+
+    search = " AND (title ILIKE %(p)s OR description ILIKE %(p)s)"
+    return {
+        "all": count(""),
+        "done": count(" AND is_completed"),
+        "open": count(" AND NOT is_completed"),
+        "q": count(search),
+        "q done": count(search + " AND is_completed"),
+    }
+
+
+def test_the_total_follows_creates_toggles_and_deletes(
+    client: TestClient, db: TestDb, alice: ApiUser, bob: ApiUser
+) -> None:
+    milk = create_task(client, alice, title="Buy milk")
+    bread = create_task(client, alice, title="Bread", is_completed=True)
+    oats = create_task(client, alice, title="Oats", description="and oat MILK")
+    for _ in range(3):
+        create_task(client, bob, title="bob's milk", is_completed=True)  # never counted
+    assert _totals(client, alice) == {"all": 3, "done": 1, "open": 2, "q": 2, "q done": 0}
+
+    client.patch(alice.task_url(milk["id"]) + "/complete", headers=alice.headers)  # toggle
+    assert _totals(client, alice) == {"all": 3, "done": 2, "open": 1, "q": 2, "q done": 1}
+
+    client.patch(
+        alice.task_url(bread["id"]) + "/complete",
+        json={"is_completed": False},
+        headers=alice.headers,
+    )
+    client.put(
+        alice.task_url(oats["id"]),
+        json={"title": "Oats", "is_completed": True},
+        headers=alice.headers,
+    )  # the PUT also drops the description, and "milk" with it
+    assert _totals(client, alice) == {"all": 3, "done": 2, "open": 1, "q": 1, "q done": 1}
+
+    client.patch(alice.task_url(bread["id"]), json={"title": "Milk bread"}, headers=alice.headers)
+    assert _totals(client, alice) == {"all": 3, "done": 2, "open": 1, "q": 2, "q done": 1}
+
+    assert client.delete(alice.task_url(milk["id"]), headers=alice.headers).status_code == 204
+    assert _totals(client, alice) == {"all": 2, "done": 1, "open": 1, "q": 1, "q done": 0}
+    assert _totals(client, alice) == _counted(db, alice)
+    assert _totals(client, bob) == {"all": 3, "done": 3, "open": 0, "q": 3, "q done": 3}
+
+    for task in (bread, oats):
+        client.delete(alice.task_url(task["id"]), headers=alice.headers)
+    assert _totals(client, alice) == {"all": 0, "done": 0, "open": 0, "q": 0, "q done": 0}
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"completed": "true"}, {"q": "milk"}, {"q": "milk", "completed": "true"}]
+)
+def test_an_empty_page_past_the_end_still_has_the_total(
+    client: TestClient, alice: ApiUser, params: dict[str, str]
+) -> None:
+    tasks = [create_task(client, alice, title=f"milk {i}", is_completed=True) for i in range(3)]
+    first = _list(client, alice, limit=2, **params)
+    url = _next_url(first)
+    assert url is not None
+    assert first.headers["x-total-count"] == "3"
+    # The last page's only task goes away: the next page is empty, and past the end.
+    client.delete(alice.task_url(tasks[0]["id"]), headers=alice.headers)
+
+    response = client.get(url, headers=alice.headers)
+
+    assert response.status_code == 200
+    assert response.json() == []
+    assert response.headers["x-total-count"] == "2"
     assert "link" not in response.headers
 
 

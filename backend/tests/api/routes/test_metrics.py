@@ -1,24 +1,17 @@
 """/metrics: Prometheus text, off or protected when the settings say so."""
 
-from collections.abc import Iterator
-
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlmodel import Session
 
-from src.db import get_session
 from src.main import create_app
 from src.settings import Settings
+from tests.api.conftest import use_test_db
 from tests.support.api_users import ApiUser, create_task
+from tests.support.db import TestDb
 
 
-def _client(settings: Settings, session: Session, **overrides: object) -> TestClient:
-    app = create_app(settings.model_copy(update=overrides))
-
-    def test_session() -> Iterator[Session]:
-        yield session
-
-    app.dependency_overrides[get_session] = test_session
+def _client(settings: Settings, db: TestDb, **overrides: object) -> TestClient:
+    app = use_test_db(create_app(settings.model_copy(update=overrides)), db)
     return TestClient(app, raise_server_exceptions=False)
 
 
@@ -32,15 +25,17 @@ def test_counts_requests_by_route_template(client: TestClient, alice: ApiUser) -
     assert 'route="/api/{user_id}/tasks/{task_id}",status="404"' in text
     assert 'taskapi_errors_total{type="not-found"}' in text
     assert alice.sub not in text  # raw paths never become labels
+    assert "taskapi_db_pool_checked_out" in text
+    assert "taskapi_db_pool_connections" in text
 
 
-def test_disabled_metrics_are_a_404(settings: Settings, session: Session) -> None:
-    client = _client(settings, session, metrics_enabled=False)
+def test_disabled_metrics_are_a_404(settings: Settings, db: TestDb) -> None:
+    client = _client(settings, db, metrics_enabled=False)
     assert client.get("/metrics").status_code == 404
 
 
-def test_a_metrics_token_protects_them(settings: Settings, session: Session) -> None:
-    client = _client(settings, session, metrics_bearer_token=SecretStr("scrape-me-0123456789"))
+def test_a_metrics_token_protects_them(settings: Settings, db: TestDb) -> None:
+    client = _client(settings, db, metrics_bearer_token=SecretStr("scrape-me-0123456789"))
     assert client.get("/metrics").status_code == 401
     wrong = client.get("/metrics", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401

@@ -2,7 +2,8 @@
 
 from fastapi.testclient import TestClient
 
-from tests.support.api_users import ApiUser, create_task
+from tests.support.api_users import ApiUser, create_task, parse_utc
+from tests.support.db import TestDb
 
 
 def test_replaces_every_field(client: TestClient, alice: ApiUser) -> None:
@@ -17,7 +18,7 @@ def test_replaces_every_field(client: TestClient, alice: ApiUser) -> None:
     assert replaced["description"] is None
     assert replaced["is_completed"] is False
     assert replaced["created_at"] == task["created_at"]
-    assert replaced["updated_at"] > task["updated_at"]
+    assert parse_utc(replaced["updated_at"]) > parse_utc(task["updated_at"])
     assert client.get(alice.task_url(task["id"]), headers=alice.headers).json() == replaced
 
 
@@ -70,11 +71,13 @@ def test_a_put_that_changes_nothing_keeps_the_etag(client: TestClient, alice: Ap
     assert response.json()["updated_at"] == task["updated_at"]
 
 
-def test_a_missing_task_is_a_404_even_with_if_match(client: TestClient, alice: ApiUser) -> None:
-    response = client.put(
-        alice.task_url(424_242), json={"title": "x"}, headers={**alice.headers, "If-Match": '"1.1"'}
-    )
-    assert response.status_code == 404
+def test_a_missing_task_is_a_404_even_with_if_match(
+    client: TestClient, db: TestDb, alice: ApiUser
+) -> None:
+    for headers in (alice.headers, {**alice.headers, "If-Match": '"1.1"'}):
+        response = client.put(alice.task_url(424_242), json={"title": "x"}, headers=headers)
+        assert response.status_code == 404
+    assert db.scalar("SELECT count(*) FROM users") == 0  # a PUT provisions nobody
 
 
 def test_requires_a_title_and_refuses_server_fields(client: TestClient, alice: ApiUser) -> None:

@@ -3,7 +3,8 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.api_users import ApiUser, create_task
+from tests.support.api_users import ApiUser, create_task, parse_utc
+from tests.support.db import TestDb
 
 
 def test_changes_only_the_fields_sent(client: TestClient, alice: ApiUser) -> None:
@@ -17,7 +18,7 @@ def test_changes_only_the_fields_sent(client: TestClient, alice: ApiUser) -> Non
     patched = response.json()
     assert patched["is_completed"] is True
     assert (patched["title"], patched["description"]) == ("t", "d")
-    assert patched["updated_at"] > task["updated_at"]
+    assert parse_utc(patched["updated_at"]) > parse_utc(task["updated_at"])
 
 
 def test_null_description_clears_it(client: TestClient, alice: ApiUser) -> None:
@@ -76,6 +77,7 @@ def test_stale_if_match_is_a_412(client: TestClient, alice: ApiUser) -> None:
     assert empty.status_code == 412
 
 
-def test_a_missing_task_is_a_404(client: TestClient, alice: ApiUser) -> None:
+def test_a_missing_task_is_a_404(client: TestClient, db: TestDb, alice: ApiUser) -> None:
     response = client.patch(alice.task_url(31337), json={"title": "x"}, headers=alice.headers)
     assert response.status_code == 404
+    assert db.scalar("SELECT count(*) FROM users") == 0  # a PATCH provisions nobody
