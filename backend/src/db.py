@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from types import TracebackType
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
 from psycopg import AsyncConnection
@@ -43,8 +44,8 @@ def create_db_pool(url: URL, settings: Settings) -> Pool:
 
     async def configure(connection: Connection) -> None:
         # Per-connection SETs rather than the `options` startup parameter, which
-        # transaction-mode poolers (pgbouncer, Neon's pooler) refuse. UTC: timestamps are
-        # stored as UTC without a zone and read back as UTC with one.
+        # transaction-mode poolers (pgbouncer, Neon's pooler) refuse. UTC: the columns hold
+        # UTC without a zone, and CURRENT_TIMESTAMP defaults must agree with what the app writes.
         await connection.execute("SET TIME ZONE 'UTC'")
         if timeout_ms:
             await connection.execute(f"SET statement_timeout = {timeout_ms}")
@@ -66,9 +67,10 @@ def create_db_pool(url: URL, settings: Settings) -> Pool:
         max_size=settings.db_pool_size + settings.db_max_overflow,
         timeout=settings.db_pool_timeout_seconds,
         # A failed connection attempt gives up at once instead of retrying in the background
-        # with a growing back-off: the waiting request answers 503 after the pool timeout, and
-        # the first request after the server is back connects again straight away.
+        # with a growing back-off: the first request after the server is back connects again
+        # straight away. Meanwhile requests wait QUICK_TIMEOUT_SECONDS, not the pool timeout.
         reconnect_timeout=0,
+        reconnect_failed=_remember_failure,
         configure=configure,
         open=False,
         name="task-api",
@@ -98,10 +100,28 @@ async def connect_directly(pool: Pool) -> Connection:
     return connection
 
 
+# While connection attempts are failing, a request waits this long for a connection (instead
+# of DB_POOL_TIMEOUT_SECONDS): the database is down, so 503 at once and let the client retry.
+QUICK_TIMEOUT_SECONDS = 1.0
+FAILURE_MEMORY_SECONDS = 10.0
+_last_failure: "WeakKeyDictionary[Pool, float]" = WeakKeyDictionary()
+
+
+def _remember_failure(pool: Pool) -> None:
+    _last_failure[pool] = time.monotonic()
+
+
+def _wait_for_connection(pool: Pool) -> float:
+    failed_at = _last_failure.get(pool)
+    if failed_at is not None and time.monotonic() - failed_at < FAILURE_MEMORY_SECONDS:
+        return min(QUICK_TIMEOUT_SECONDS, pool.timeout)
+    return pool.timeout
+
+
 async def checkout(pool: Pool) -> Connection:
     """A live connection from the pool; dead ones are closed (the pool replaces them)."""
     for _ in range(pool.max_size + 1):
-        connection = await pool.getconn()
+        connection = await pool.getconn(_wait_for_connection(pool))
         if not _is_dead(connection):
             POOL_CHECKED_OUT.inc()
             return connection

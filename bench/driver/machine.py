@@ -21,6 +21,9 @@ PACKAGES = [
     "sqlalchemy",
     "sqlmodel",
     "psycopg2-binary",
+    "psycopg",
+    "psycopg-binary",
+    "psycopg-pool",
     "pyjwt",
 ]
 

@@ -9,25 +9,23 @@ on demand. Tests of commits and concurrency use `committed_url` and connections 
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import pytest
 from psycopg import AsyncConnection
-from psycopg.rows import DictRow, dict_row
+from psycopg.rows import DictRow
 from sqlalchemy.engine import URL
 
-from src.database_url import libpq_conninfo
 from src.db import DbSession
 from src.errors import NotFoundError, PreconditionFailedError
 from src.models import TaskCreate, TaskRow
 from src.pagination import SORT_ORDERS, Position, sort_column
 from src.repositories import TaskFilter, TaskRepository, UserRepository
 from src.repositories.tasks import Page
-from tests.support.db import TestDb
+from tests.support.db import TestDb, connected
 
 T0 = datetime(2030, 1, 1, 12, 0, 0)
 MICROSECOND = timedelta(microseconds=1)
@@ -829,19 +827,6 @@ def test_delete_of_a_missing_or_foreign_task_is_not_found(
 
 
 # --- transactions and concurrency (real commits) -------------------------------------------
-
-
-@asynccontextmanager
-async def connected(url: URL) -> AsyncIterator[AsyncConnection[DictRow]]:
-    """A connection of its own, set up as the app's pool sets up its connections."""
-    connection = await AsyncConnection.connect(
-        libpq_conninfo(url), autocommit=True, row_factory=dict_row
-    )
-    try:
-        await connection.execute("SET TIME ZONE 'UTC'")
-        yield connection
-    finally:
-        await connection.close()
 
 
 async def seen_by(

@@ -7,8 +7,6 @@ the tests of commits and concurrency use `committed_url` and connections of thei
 import asyncio
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +22,7 @@ from src.errors import ConflictError
 from src.models import TaskCreate
 from src.repositories import TaskFilter, TaskRepository, UserRepository
 from src.repositories.tasks import Page
-from tests.support.db import TestDb
+from tests.support.db import TestDb, connected
 
 USER_KEYS = {"id", "email", "created_at", "updated_at"}
 
@@ -208,19 +206,6 @@ def test_a_deleted_user_is_provisioned_afresh(db: TestDb, users: UserRepository)
 
 
 # --- transactions and concurrency (real commits) -------------------------------------------
-
-
-@asynccontextmanager
-async def connected(url: URL) -> AsyncIterator[AsyncConnection[DictRow]]:
-    """A connection of its own, set up as the app's pool sets up its connections."""
-    connection = await AsyncConnection.connect(
-        libpq_conninfo(url), autocommit=True, row_factory=dict_row
-    )
-    try:
-        await connection.execute("SET TIME ZONE 'UTC'")
-        yield connection
-    finally:
-        await connection.close()
 
 
 async def seen_by(connection: AsyncConnection[DictRow]) -> tuple[dict[uuid.UUID, str], int]:

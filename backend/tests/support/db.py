@@ -12,7 +12,8 @@ use it at the same time.
 """
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from psycopg import AsyncConnection
@@ -23,6 +24,19 @@ from src.database_url import libpq_conninfo
 from src.db import DbSession
 
 T = TypeVar("T")
+
+
+@asynccontextmanager
+async def connected(url: URL) -> AsyncIterator[AsyncConnection[DictRow]]:
+    """A connection of its own, set up as the app's pool sets up its connections."""
+    connection = await AsyncConnection.connect(
+        libpq_conninfo(url), autocommit=True, row_factory=dict_row
+    )
+    try:
+        await connection.execute("SET TIME ZONE 'UTC'")
+        yield connection
+    finally:
+        await connection.close()
 
 
 class TestDb:

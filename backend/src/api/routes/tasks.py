@@ -14,6 +14,7 @@ from pydantic import TypeAdapter
 
 from src.api.deps import CursorCodecDep, TaskAccess, provision
 from src.api.problems import body_errors, responses
+from src.errors import ConflictError
 from src.etags import etag_of, if_none_match_hits, parse_if_match
 from src.models import (
     TaskCompletion,
@@ -121,7 +122,8 @@ async def create_task(body: TaskCreate, request: Request, access: TaskAccess) ->
     if task is None:  # the caller's first write: create their users row, then the task
         await provision(access.caller, access.users)
         task = await access.tasks.create(access.user_id, body)
-        assert task is not None
+        if task is None:  # a DELETE /api/users/me of the same user won the race
+            raise ConflictError("the user was deleted while the task was being created")
     location = request.url_for(
         "read_task", user_id=request.path_params["user_id"], task_id=task["id"]
     )
