@@ -1,7 +1,6 @@
 """Users: looked up, provisioned just in time from verified tokens, and deleted."""
 
 import uuid
-from datetime import UTC
 from typing import Any
 
 from psycopg.errors import UniqueViolation
@@ -11,6 +10,7 @@ from src.db import DbSession
 from src.errors import ConflictError
 from src.models import User
 from src.models._common import utcnow
+from src.repositories._rows import mark_utc
 
 _EMAIL_TAKEN = "this email address already belongs to another user"
 _COLUMNS = ", ".join(sa_inspect(User).columns.keys())
@@ -71,8 +71,4 @@ class UserRepository:
 
 
 def _in_utc(row: Row | None) -> Row | None:
-    """The row with its timestamps (stored as UTC without a zone) marked as UTC."""
-    if row is not None:
-        row["created_at"] = row["created_at"].replace(tzinfo=UTC)
-        row["updated_at"] = row["updated_at"].replace(tzinfo=UTC)
-    return row
+    return None if row is None else mark_utc(row)
