@@ -120,7 +120,7 @@ async def run(args: argparse.Namespace, url: str, secret: str, layout: Layout) -
         DATABASE_URL=url, JWT_SECRET=secret, LOG_LEVEL="WARNING", APP_ENV="development"
     )
     from src.main import create_app
-    from src.settings import Settings
+    from src.core.settings import Settings
 
     app = create_app(Settings(_env_file=None))
     makers = scenarios(layout, secret)

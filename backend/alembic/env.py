@@ -15,9 +15,9 @@ from sqlalchemy.engine import URL
 from sqlmodel import SQLModel
 
 import src.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from src.database_url import normalize_database_url
-from src.db import resolve_database_url
-from src.settings import get_settings
+from src.core.settings import get_settings
+from src.db.pool import resolve_database_url
+from src.db.urls import normalize_database_url
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):

@@ -17,25 +17,18 @@ from src.api.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from src.api.rate_limit import RateLimiter
 from src.api.routes import health, metrics, tasks, users
 from src.auth import TokenVerifier
-from src.database_url import mask
-from src.db import (
-    DbSession,
-    DbSessionMiddleware,
-    Pool,
-    connect_directly,
-    create_db_pool,
-    pool_session_factory,
-    resolve_database_url,
-)
-from src.logs import configure_logging
-from src.metrics import worker_exited
-from src.pagination import CursorCodec
-from src.rate_limit import RateLimiter
+from src.core.logs import configure_logging
+from src.core.metrics import worker_exited
+from src.core.pagination import CursorCodec
+from src.core.settings import Settings, get_settings
+from src.db.pool import Pool, connect_directly, create_db_pool, resolve_database_url
+from src.db.schema_state import SchemaGate, read_status
+from src.db.session import DbSession, DbSessionMiddleware, pool_session_factory
+from src.db.urls import mask
 from src.repositories.schema import SchemaRepository
-from src.schema_state import SchemaGate, read_status
-from src.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 

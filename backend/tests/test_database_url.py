@@ -1,6 +1,6 @@
 """DATABASE_URL forms, what reaches the drivers, and passwords kept out of messages.
 
-The app talks to PostgreSQL through psycopg 3 (libpq conninfo, src/db.py); Alembic and the
+The app talks to PostgreSQL through psycopg 3 (libpq conninfo, src/db/pool.py); Alembic and the
 command-line tools through SQLAlchemy and psycopg2. Both must get the same parameters.
 """
 
@@ -13,14 +13,15 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import PoolTimeout
 from sqlalchemy import create_engine
 
-from src.database_url import (
+from src.core.settings import Settings
+from src.db.pool import connect_directly, create_db_pool
+from src.db.session import open_session
+from src.db.urls import (
     InvalidDatabaseURLError,
     libpq_conninfo,
     mask,
     normalize_database_url,
 )
-from src.db import connect_directly, create_db_pool, open_session
-from src.settings import Settings
 
 QUERY = "sslmode=require&options=-c%20statement_timeout%3D5000"
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from src.settings import REPO_ROOT, Settings
+from src.core.settings import REPO_ROOT, Settings
 
 
 def _documented() -> dict[str, str]:

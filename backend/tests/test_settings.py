@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from src.settings import PLACEHOLDER_SECRET, Settings
+from src.core.settings import PLACEHOLDER_SECRET, Settings
 
 GOOD_SECRET = "k" * 32
 DATABASE_URL = "postgresql://app:s3cr3t-pw@db.example:5432/tasks?sslmode=require"

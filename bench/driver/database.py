@@ -31,9 +31,9 @@ def libpq_uri(url: URL) -> str:
 def _application_server_url() -> URL:
     """Where the application's database lives: DATABASE_URL, else the embedded server (which
     this process then keeps running until it exits)."""
-    from src.database_url import normalize_database_url
-    from src.embedded_postgres import embedded_server_url
-    from src.settings import Settings
+    from src.db.urls import normalize_database_url
+    from src.db.embedded import embedded_server_url
+    from src.core.settings import Settings
 
     settings = Settings()
     if settings.database_url is not None:
@@ -48,7 +48,7 @@ class BenchDatabase:
 
     @classmethod
     def create(cls, backend_dir: Path, recreate: bool = False) -> "BenchDatabase":
-        from src.embedded_postgres import ensure_database
+        from src.db.embedded import ensure_database
 
         server = _application_server_url()
         if recreate:  # e.g. to migrate a checkout whose revisions stop before the database's

@@ -83,7 +83,7 @@ class Fixtures:
 
     def _deep_cursor(self, secret: str) -> str:
         """The cursor the API's Link header gives on page deep_page - 1 (signed the same way)."""
-        from src.pagination import CursorCodec, Position
+        from src.core.pagination import CursorCodec, Position
 
         task_id, created_at = self.db.deep_position(self.layout)
         position = Position(key=created_at, task_id=task_id)

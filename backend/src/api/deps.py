@@ -16,21 +16,28 @@ from fastapi import Depends, Path, Request
 from fastapi.exceptions import RequestValidationError
 
 from src.auth import Claims, InvalidTokenError, SigningKeysUnavailableError, TokenVerifier
-from src.db import DbSession, SessionDep, get_db_session
-from src.errors import (
+from src.core.errors import (
     ForbiddenError,
     ServiceUnavailableError,
     TooManyRequestsError,
     UnauthorizedError,
     UnsupportedMediaTypeError,
 )
-from src.pagination import CursorCodec
+from src.core.pagination import CursorCodec
+from src.core.settings import Settings
+from src.db.schema_state import SchemaGate
+from src.db.session import DbSession
 from src.repositories import TaskRepository, UserRepository
 from src.repositories.schema import SchemaRepository
-from src.schema_state import SchemaGate
-from src.settings import Settings
 
-__all__ = ["SessionDep"]
+
+async def get_db_session(request: Request) -> DbSession:
+    """The request's session (DbSessionMiddleware made it)."""
+    session: DbSession = request.scope["state"]["db_session"]
+    return session
+
+
+SessionDep = Annotated[DbSession, Depends(get_db_session)]
 
 
 async def get_settings(request: Request) -> Settings:

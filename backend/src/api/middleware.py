@@ -15,8 +15,8 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from src.api.problems import problem_response
-from src.logs import request_id_var
-from src.metrics import observe_request
+from src.core.logs import request_id_var
+from src.core.metrics import observe_request
 
 access_log = logging.getLogger("task_api.access")
 

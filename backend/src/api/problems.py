@@ -19,13 +19,13 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
-from src.errors import (
+from src.core.errors import (
     DomainError,
     ServiceUnavailableError,
     TooManyRequestsError,
     UnauthorizedError,
 )
-from src.metrics import count_error
+from src.core.metrics import count_error
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    # ConnectionError: src/db.py found every pooled connection dead at once.
+    # ConnectionError: src/db/pool.py found every pooled connection dead at once.
     for database_fault in (OperationalError, InterfaceError, PoolTimeout, ConnectionError):
         app.add_exception_handler(database_fault, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

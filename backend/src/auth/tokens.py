@@ -19,8 +19,8 @@ import jwt
 from jwt.exceptions import InvalidSubjectError
 
 from src.auth.jwks import JwksCache, JwksUnavailableError
+from src.core.settings import Settings
 from src.models._common import check_text
-from src.settings import Settings
 
 ASYMMETRIC_ALGORITHMS = frozenset({"EdDSA", "ES256", "RS256"})
 # Verified tokens are remembered for at most this long (and never past their `exp`): a

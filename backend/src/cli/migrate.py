@@ -24,10 +24,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, pool
 from sqlalchemy.engine import URL
 
-from src.database_url import mask
-from src.db import resolve_database_url
-from src.schema_state import BACKEND_DIR, SchemaStatus, expected_revisions
-from src.settings import get_settings
+from src.core.settings import get_settings
+from src.db.pool import resolve_database_url
+from src.db.schema_state import BACKEND_DIR, SchemaStatus, expected_revisions
+from src.db.urls import mask
 
 
 def pg_dump_binary() -> str:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from src.auth.tokens import MAX_EMAIL_CHARS
-from src.settings import Settings
+from src.core.settings import Settings
 
 
 def subject_for_email(email: str) -> str:

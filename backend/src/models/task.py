@@ -18,8 +18,8 @@ from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 from typing_extensions import TypedDict
 
+from src.core.pagination import DEFAULT_SORT, SortOrder
 from src.models._common import UTCDateTime, check_text, created_at_field, updated_at_field
-from src.pagination import DEFAULT_SORT, SortOrder
 
 TITLE_MAX_LENGTH = 500
 DESCRIPTION_MAX_LENGTH = 5000

@@ -2,7 +2,7 @@
 
 from psycopg.errors import UndefinedTable
 
-from src.db import DbSession
+from src.db.session import DbSession
 
 
 class SchemaRepository:

@@ -13,11 +13,11 @@ from typing import Any, cast
 
 from sqlalchemy import inspect as sa_inspect
 
-from src.db import DbSession
-from src.errors import NotFoundError, PreconditionFailedError
+from src.core.errors import NotFoundError, PreconditionFailedError
+from src.core.pagination import Position, sort_column
+from src.db.session import DbSession
 from src.models import Task, TaskCreate, TaskRow
 from src.models._common import utcnow
-from src.pagination import Position, sort_column
 from src.repositories._rows import mark_utc
 
 _STALE = "the task changed since the version in If-Match; fetch it again"

@@ -6,8 +6,8 @@ from typing import Any
 from psycopg.errors import UniqueViolation
 from sqlalchemy import inspect as sa_inspect
 
-from src.db import DbSession
-from src.errors import ConflictError
+from src.core.errors import ConflictError
+from src.db.session import DbSession
 from src.models import User
 from src.models._common import utcnow
 from src.repositories._rows import mark_utc

@@ -5,9 +5,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from src.db import DbSession
+from src.core.settings import Settings
+from src.db.session import DbSession
 from src.main import create_app
-from src.settings import Settings
 from tests.support.api_users import TEST_SECRET, ApiUser, make_user
 from tests.support.db import TestDb
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from src.pagination import CursorCodec, Position
-from src.settings import Settings
+from src.core.pagination import CursorCodec, Position
+from src.core.settings import Settings
 from tests.support.api_users import ApiUser, create_task
 from tests.support.db import TestDb
 

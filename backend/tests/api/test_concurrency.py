@@ -24,9 +24,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
-from src.db import Pool
+from src.core.settings import Settings
+from src.db.pool import Pool
 from src.main import create_app
-from src.settings import Settings
 from tests.support.api_users import ApiUser, make_user, parse_utc
 from tests.support.live_server import LiveServer
 

@@ -3,7 +3,7 @@ stopped and started again (alone, and under load), a statement blocked by a lock
 
 Expected of the app each time: it starts anyway; while the database is away it answers 503
 problem+json with Retry-After, quickly (connect, pool and statement timeouts, not a hang); it
-serves again by itself once the database is back (src/db.py finds pooled connections the
+serves again by itself once the database is back (src/db/pool.py finds pooled connections the
 restart killed at checkout, by polling their sockets, and the pool replaces them); and every
 write it acknowledged with a 2xx is in the database afterwards.
 
@@ -28,9 +28,10 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, pool, text
 from sqlalchemy.engine import URL
 
-from src.db import QUICK_TIMEOUT_SECONDS, create_db_pool, open_session
+from src.core.settings import Settings
+from src.db.pool import QUICK_TIMEOUT_SECONDS, create_db_pool
+from src.db.session import open_session
 from src.main import create_app
-from src.settings import Settings
 from tests.support.api_users import TEST_SECRET, ApiUser, create_task, make_user
 from tests.support.databases import upgrade
 from tests.support.live_server import LiveServer
@@ -223,7 +224,7 @@ def test_started_while_postgres_is_down_it_serves_once_postgres_is_back(
 def test_a_restart_between_requests_is_invisible_to_clients(
     pg: RestartablePostgres, settings: Settings
 ) -> None:
-    """Every pooled connection dies with the server. At checkout src/db.py sees the dead
+    """Every pooled connection dies with the server. At checkout src/db/pool.py sees the dead
     ones (the server's goodbye makes their sockets readable), closes them and takes another:
     not even the first requests after the restart fail, and none runs on an old session."""
     users = [make_user() for _ in range(4)]
@@ -478,7 +479,7 @@ def print_timeline(events: Events, outcomes: list[Outcome], found: dict[int, str
 
 
 async def pooled_statement_timeout(url: URL, settings: Settings) -> str:
-    """SHOW statement_timeout on a connection of the app's pool (src/db.py) for `url`."""
+    """SHOW statement_timeout on a connection of the app's pool (src/db/pool.py) for `url`."""
     # The pool is opened, and closed afterwards; the session is a request's.
     async with create_db_pool(url, settings) as app_pool, open_session(app_pool) as session:
         row = await session.fetch_one("SHOW statement_timeout")

@@ -28,8 +28,8 @@ from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
+from src.core.settings import Settings
 from src.main import create_app
-from src.settings import Settings
 from tests.support.api_users import make_user
 from tests.support.live_server import LiveServer
 
@@ -116,7 +116,7 @@ def test_an_unchanged_asset_is_not_sent_again(client: TestClient) -> None:
 
 def test_unknown_assets_are_404(client: TestClient) -> None:
     assert client.get("/docs/assets/nope.js").status_code == 404
-    assert client.get("/docs/assets/../../src/settings.py").status_code == 404
+    assert client.get("/docs/assets/../../src/core/settings.py").status_code == 404
 
 
 def test_oauth2_redirect_page(client: TestClient) -> None:

@@ -5,7 +5,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from src.settings import REPO_ROOT
+from src.core.settings import REPO_ROOT
 
 
 def test_every_charted_metric_is_exported(client: TestClient) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from src.logs import configure_logging, request_id_var
+from src.core.logs import configure_logging, request_id_var
 from tests.support.api_users import ApiUser, create_task
 from tests.support.db import TestDb
 

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
 from src.api.problems import BEARER_SCHEME
-from src.schema_state import expected_revisions
+from src.db.schema_state import expected_revisions
 
 EXPECTED_OPERATIONS = {
     ("get", "/api/{user_id}/tasks"),

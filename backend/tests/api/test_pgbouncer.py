@@ -10,7 +10,7 @@ Behind it the app runs with DB_PREPARED_STATEMENTS=false, as docs/pooling.md say
 pgbouncer < 1.21 does not track named prepared statements, and one test shows what happens
 with them on (psycopg prepares a query after its 5th execution on a connection).
 
-The last tests measure what transaction pooling does to src/db.py's per-connection
+The last tests measure what transaction pooling does to src/db/pool.py's per-connection
 `SET statement_timeout` (see docs/pooling.md) and check the setting that does survive it.
 """
 
@@ -34,9 +34,10 @@ from psycopg.errors import QueryCanceled
 from sqlalchemy import Engine, create_engine, pool, text
 from sqlalchemy.engine import URL
 
-from src.db import Connection, Pool, checkin, checkout, create_db_pool, open_session
+from src.core.settings import Settings
+from src.db.pool import Connection, Pool, checkin, checkout, create_db_pool
+from src.db.session import open_session
 from src.main import create_app
-from src.settings import Settings
 from tests.support.api_users import ApiUser, make_user
 from tests.support.databases import Databases
 from tests.support.live_server import LiveServer
@@ -92,7 +93,7 @@ def app_url(bouncer: PgBouncer, database: URL) -> URL:
 
 
 class AppPool:
-    """The pool the app builds in production (src/db.py), open on an event loop of its own,
+    """The pool the app builds in production (src/db/pool.py), open on an event loop of its own,
     for the tests that look at connections rather than requests. Sync code calls `run`."""
 
     def __init__(self, url: URL, settings: Settings) -> None:
@@ -485,7 +486,7 @@ def plain_client(bouncer: PgBouncer, database: str) -> Engine:
 def test_the_per_connection_statement_timeout_is_not_reliable_through_pgbouncer(
     settings: Settings, databases: Databases, database: URL, tmp_path: Path
 ) -> None:
-    """src/db.py runs `SET statement_timeout` once per new connection. In transaction mode
+    """src/db/pool.py runs `SET statement_timeout` once per new connection. In transaction mode
     that session setting stays on whichever server connection ran it: it leaks to other
     clients of the pool, and a client whose server connection is replaced loses it. With a
     pool of one server connection, both are deterministic."""

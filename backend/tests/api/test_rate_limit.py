@@ -6,8 +6,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from src.core.settings import Settings
 from src.main import create_app
-from src.settings import Settings
 from tests.api.conftest import use_test_db
 from tests.support.api_users import make_user
 from tests.support.db import TestDb
@@ -67,7 +67,7 @@ def test_a_dead_redis_fails_open_and_is_logged(
     )
     user = make_user()
 
-    with caplog.at_level(logging.WARNING, logger="src.rate_limit"):
+    with caplog.at_level(logging.WARNING, logger="src.api.rate_limit"):
         statuses = [client.get(user.tasks_url, headers=user.headers).status_code for _ in range(3)]
 
     assert statuses == [200, 200, 200]

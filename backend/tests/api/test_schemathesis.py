@@ -42,8 +42,8 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.schemas import BaseSchema
 from sqlalchemy.engine import URL
 
+from src.core.settings import Settings
 from src.main import create_app
-from src.settings import Settings
 from tests.support.api_users import ApiUser, make_user
 from tests.support.live_server import LiveServer
 

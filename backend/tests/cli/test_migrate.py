@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, pool, text
 from sqlalchemy.engine import URL
 
 from src.cli.migrate import libpq_url, pg_dump_binary
-from src.schema_state import expected_revisions
+from src.db.schema_state import expected_revisions
 from tests.support.databases import BACKEND_DIR, Databases, upgrade
 
 USER_ID = "6f1c1f8e-2f4b-4a53-9b60-2d9a5c1f2b11"

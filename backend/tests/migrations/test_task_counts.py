@@ -25,7 +25,7 @@ from alembic import command
 from psycopg.rows import DictRow, dict_row
 from sqlalchemy.engine import URL
 
-from src.database_url import libpq_conninfo
+from src.db.urls import libpq_conninfo
 from tests.migrations.helpers import (
     SEED_TABLES,
     UPDATED_AT_TRIGGERS,

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
+from src.core.pagination import SORT_ORDERS
 from src.models.task import (
     DESCRIPTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -21,7 +22,6 @@ from src.models.task import (
     TaskPublic,
     TaskRow,
 )
-from src.pagination import SORT_ORDERS
 
 ROW = TypeAdapter(TaskRow)
 ROWS = TypeAdapter(list[TaskRow])

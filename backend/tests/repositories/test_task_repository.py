@@ -19,10 +19,10 @@ from psycopg import AsyncConnection
 from psycopg.rows import DictRow
 from sqlalchemy.engine import URL
 
-from src.db import DbSession
-from src.errors import NotFoundError, PreconditionFailedError
+from src.core.errors import NotFoundError, PreconditionFailedError
+from src.core.pagination import SORT_ORDERS, Position, sort_column
+from src.db.session import DbSession
 from src.models import TaskCreate, TaskRow
-from src.pagination import SORT_ORDERS, Position, sort_column
 from src.repositories import TaskFilter, TaskRepository, UserRepository
 from src.repositories.tasks import Page
 from tests.support.db import TestDb, connected

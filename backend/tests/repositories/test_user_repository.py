@@ -16,9 +16,9 @@ from psycopg.errors import RaiseException
 from psycopg.rows import DictRow, dict_row
 from sqlalchemy.engine import URL
 
-from src.database_url import libpq_conninfo
-from src.db import DbSession
-from src.errors import ConflictError
+from src.core.errors import ConflictError
+from src.db.session import DbSession
+from src.db.urls import libpq_conninfo
 from src.models import TaskCreate
 from src.repositories import TaskFilter, TaskRepository, UserRepository
 from src.repositories.tasks import Page

@@ -13,9 +13,9 @@ from alembic.config import Config
 from sqlalchemy import create_engine, pool, text
 from sqlalchemy.engine import URL
 
-from src.database_url import normalize_database_url
-from src.embedded_postgres import embedded_server_url
-from src.settings import REPO_ROOT
+from src.core.settings import REPO_ROOT
+from src.db.embedded import embedded_server_url
+from src.db.urls import normalize_database_url
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 

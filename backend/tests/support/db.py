@@ -20,8 +20,8 @@ from psycopg import AsyncConnection
 from psycopg.rows import DictRow, dict_row
 from sqlalchemy.engine import URL
 
-from src.database_url import libpq_conninfo
-from src.db import DbSession
+from src.db.session import DbSession
+from src.db.urls import libpq_conninfo
 
 T = TypeVar("T")
 

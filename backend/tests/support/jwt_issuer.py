@@ -28,7 +28,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
-from src.settings import Settings
+from src.core.settings import Settings
 from tests.support.services import StartStop
 
 JWKS_PATH = "/api/auth/jwks"

@@ -5,10 +5,10 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from src.api.deps import SessionDep
 from src.api.problems import problem_response
-from src.db import SessionDep
+from src.db.schema_state import read_status
 from src.repositories.schema import SchemaRepository
-from src.schema_state import read_status
 
 router = APIRouter(tags=["health"])
 

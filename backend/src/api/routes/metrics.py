@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 
 from src.api.deps import SettingsDep
-from src.errors import NotFoundError, UnauthorizedError
-from src.metrics import exposition
+from src.core.errors import NotFoundError, UnauthorizedError
+from src.core.metrics import exposition
 
 router = APIRouter(include_in_schema=False)
 

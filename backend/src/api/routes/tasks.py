@@ -13,9 +13,10 @@ from fastapi import APIRouter, Body, Header, Path, Query, Request, Response, sta
 from pydantic import TypeAdapter
 
 from src.api.deps import CursorCodecDep, TaskAccess, provision
+from src.api.etags import etag_of, if_none_match_hits, parse_if_match
 from src.api.problems import body_errors, responses
-from src.errors import ConflictError
-from src.etags import etag_of, if_none_match_hits, parse_if_match
+from src.core.errors import ConflictError
+from src.core.pagination import Position, sort_column
 from src.models import (
     TaskCompletion,
     TaskCreate,
@@ -25,7 +26,6 @@ from src.models import (
     TaskRow,
     TaskUpdate,
 )
-from src.pagination import Position, sort_column
 from src.repositories import TaskFilter
 
 router = APIRouter(

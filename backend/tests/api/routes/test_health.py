@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, pool, text
 from sqlalchemy.engine import URL
 
-import src.schema_state
+import src.db.schema_state
+from src.core.settings import Settings
 from src.main import create_app
-from src.settings import Settings
 from tests.support.api_users import ApiUser, make_user
 from tests.support.databases import Databases, alembic_config
 
@@ -204,7 +204,7 @@ def test_api_serves_again_once_migrated_without_restarting(
     client, engine = behind_head
     user = make_user()
     # The gate remembers the schema status it read; first for longer than this test lasts...
-    monkeypatch.setattr(src.schema_state, "RECHECK_SECONDS", 3600.0)
+    monkeypatch.setattr(src.db.schema_state, "RECHECK_SECONDS", 3600.0)
     assert_problem(client.get("/api/users/me", headers=user.headers), 503)
 
     command.upgrade(alembic_config(downgraded), "head")
@@ -215,7 +215,7 @@ def test_api_serves_again_once_migrated_without_restarting(
     assert count_rows(engine, user) == {"users": 0, "tasks": 0}
 
     # Once the gate re-reads the database, the same app serves the same requests.
-    monkeypatch.setattr(src.schema_state, "RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr(src.db.schema_state, "RECHECK_SECONDS", 0.0)
     me = client.get("/api/users/me", headers=user.headers)
     created = client.post(user.tasks_url, json={"title": "after migrate"}, headers=user.headers)
 

@@ -3,8 +3,8 @@
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from src.core.settings import Settings
 from src.main import create_app
-from src.settings import Settings
 from tests.api.conftest import use_test_db
 from tests.support.api_users import ApiUser, create_task
 from tests.support.db import TestDb

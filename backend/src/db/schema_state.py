@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 
 from src.repositories.schema import SchemaRepository
 
-BACKEND_DIR = Path(__file__).resolve().parents[1]
+BACKEND_DIR = Path(__file__).resolve().parents[2]
 RECHECK_SECONDS = 5.0
 
 

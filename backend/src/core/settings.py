@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 # The placeholder shipped in .env.example; development may use it, production may not.
 PLACEHOLDER_SECRET = "change-me-dev-only-secret-at-least-32-bytes"  # noqa: S105

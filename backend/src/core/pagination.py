@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from src.errors import InvalidRequestError
+from src.core.errors import InvalidRequestError
 
 SortOrder = Literal[
     "created_at", "-created_at", "updated_at", "-updated_at", "title", "-title", "id", "-id"

@@ -1,0 +1,152 @@
+"""The request's database session: one pooled connection, at most one transaction.
+
+Statements come from src/db/statements.py (SQLModel builds them, psycopg runs them); the
+session only runs them. DbSessionMiddleware gives each HTTP request its session and finishes
+it (commit or roll back) before the status line is sent.
+"""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from types import TracebackType
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from src.db.pool import Connection, Pool, checkin, checkout
+
+
+class DbSession:
+    """A request's database work: one pooled connection and at most one transaction.
+
+    The connection is taken from the pool at the first statement, so a request refused before
+    it reaches the database (401, 403, 422) never waits for one. Statements run in autocommit
+    until a repository calls `begin()`: PostgreSQL runs a single statement atomically, and most
+    requests send one, so they skip the two round trips of BEGIN and COMMIT. A repository
+    method whose statements must stand or fall together calls `begin()` first; `finish()`
+    (DbSessionMiddleware) commits that transaction when the route succeeded and rolls it back
+    when it failed. Repositories never commit.
+
+    Inside a transaction that is already open (the tests' rolled-back one), `begin()` and
+    `savepoint()` open savepoints.
+    """
+
+    def __init__(self, pool: Pool | None = None, connection: Connection | None = None) -> None:
+        self._pool = pool
+        self._connection = connection
+        self._transaction: AsyncExitStack | None = None
+
+    async def connection(self) -> Connection:
+        if self._connection is None:
+            assert self._pool is not None, "a session needs a pool or a connection"
+            self._connection = await checkout(self._pool)
+        return self._connection
+
+    async def begin(self) -> None:
+        if self._transaction is None:
+            connection = await self.connection()
+            self._transaction = AsyncExitStack()
+            await self._transaction.enter_async_context(connection.transaction())
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A block whose failure undoes only itself (a transaction of its own in autocommit)."""
+        connection = await self.connection()
+        async with connection.transaction():
+            yield
+
+    async def execute(self, query: Any, params: Any = None) -> int:
+        """Run a statement; the number of rows it affected."""
+        connection = await self.connection()
+        cursor = await connection.execute(query, params)
+        return cursor.rowcount
+
+    async def fetch_one(self, query: Any, params: Any = None) -> dict[str, Any] | None:
+        connection = await self.connection()
+        cursor = await connection.execute(query, params)
+        return await cursor.fetchone()
+
+    async def fetch_all(self, query: Any, params: Any = None) -> list[dict[str, Any]]:
+        connection = await self.connection()
+        cursor = await connection.execute(query, params)
+        return await cursor.fetchall()
+
+    async def finish(self, error: BaseException | None) -> None:
+        """Commit (no error) or roll back the transaction `begin()` opened, if any, then give
+        the connection back to the pool it came from."""
+        transaction, self._transaction = self._transaction, None
+        try:
+            if transaction is not None:
+                exc_type: type[BaseException] | None = type(error) if error else None
+                traceback: TracebackType | None = error.__traceback__ if error else None
+                await transaction.__aexit__(exc_type, error, traceback)
+        finally:
+            if self._pool is not None and self._connection is not None:
+                connection, self._connection = self._connection, None
+                await checkin(self._pool, connection)
+
+
+@asynccontextmanager
+async def session_scope(session: DbSession) -> AsyncIterator[DbSession]:
+    """`session` for a block: its transaction (if any) committed when the block succeeds and
+    rolled back when it raises, and its pooled connection returned either way."""
+    try:
+        yield session
+    except BaseException as error:
+        await session.finish(error)
+        raise
+    await session.finish(None)
+
+
+def open_session(pool: Pool) -> AbstractAsyncContextManager[DbSession]:
+    return session_scope(DbSession(pool))
+
+
+class FailedResponseError(Exception):
+    """Why a session rolls back when the route answered with an error status."""
+
+
+class DbSessionMiddleware:
+    """Gives each HTTP request its DbSession, in `scope["state"]["db_session"]`, and finishes it
+    as the response starts: a transaction the request opened is committed when the status is
+    below 400 and rolled back otherwise (or when the app raises), and the connection goes back
+    to the pool, all before the client sees the status line. A client never sees a 2xx for a
+    write that failed to commit.
+
+    A middleware rather than a `yield` dependency: FastAPI's exit stack for one cost about
+    36 µs of CPU per request, a tenth of a task read (docs/performance.md). Sessions come from
+    `app.state.session_factory` (the tests put one on their rolled-back connection there).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        session: DbSession = scope["app"].state.session_factory()
+        scope.setdefault("state", {})["db_session"] = session
+        finished = False
+
+        async def finish_then_send(message: Message) -> None:
+            nonlocal finished
+            if message["type"] == "http.response.start" and not finished:
+                finished = True
+                status = message["status"]
+                await session.finish(None if status < 400 else FailedResponseError(status))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, finish_then_send)
+        except BaseException as error:
+            if not finished:
+                finished = True
+                await session.finish(error)
+            raise
+        if not finished:  # the app returned without a response: nothing to commit for
+            await session.finish(FailedResponseError(0))
+
+
+def pool_session_factory(app: Any) -> Callable[[], DbSession]:
+    """Sessions on the pool the app's lifespan opened (app.state.db_pool)."""
+    return lambda: DbSession(app.state.db_pool)
