@@ -10,7 +10,7 @@ import logging
 import warnings
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import column, create_engine, exists, select, table, text
 from sqlalchemy.engine import URL, make_url
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,16 @@ def embedded_app_url(pgdata: Path) -> URL:
     return admin_url.set(database=APP_DATABASE)
 
 
+_PG_DATABASE = table("pg_database", column("datname"))
+
+
 def ensure_database(admin_url: URL, name: str) -> None:
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-            if not exists:
+            found = conn.scalar(select(exists().where(_PG_DATABASE.c.datname == name)))
+            if not found:
+                # DDL, which no SQLAlchemy construct builds; `name` is our constant, quoted.
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
         engine.dispose()

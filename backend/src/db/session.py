@@ -5,7 +5,7 @@ session only runs them. DbSessionMiddleware gives each HTTP request its session 
 it (commit or roll back) before the status line is sent.
 """
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from types import TracebackType
 from typing import Any
@@ -13,6 +13,11 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from src.db.pool import Connection, Pool, checkin, checkout
+from src.db.statements import Statement
+
+# A statement's values by name, and a row by column name.
+Params = Mapping[str, Any]
+Row = dict[str, Any]
 
 
 class DbSession:
@@ -54,20 +59,20 @@ class DbSession:
         async with connection.transaction():
             yield
 
-    async def execute(self, query: Any, params: Any = None) -> int:
+    async def execute(self, statement: Statement, params: Params | None = None) -> int:
         """Run a statement; the number of rows it affected."""
         connection = await self.connection()
-        cursor = await connection.execute(query, params)
+        cursor = await connection.execute(statement.sql, params)
         return cursor.rowcount
 
-    async def fetch_one(self, query: Any, params: Any = None) -> dict[str, Any] | None:
+    async def fetch_one(self, statement: Statement, params: Params | None = None) -> Row | None:
         connection = await self.connection()
-        cursor = await connection.execute(query, params)
+        cursor = await connection.execute(statement.sql, params)
         return await cursor.fetchone()
 
-    async def fetch_all(self, query: Any, params: Any = None) -> list[dict[str, Any]]:
+    async def fetch_all(self, statement: Statement, params: Params | None = None) -> list[Row]:
         connection = await self.connection()
-        cursor = await connection.execute(query, params)
+        cursor = await connection.execute(statement.sql, params)
         return await cursor.fetchall()
 
     async def finish(self, error: BaseException | None) -> None:

@@ -1,8 +1,19 @@
 """Which Alembic revision the database is at."""
 
 from psycopg.errors import UndefinedTable
+from sqlalchemy import column, select, table
 
 from src.db.session import DbSession
+from src.db.statements import Statement, compile_statement
+
+# Alembic's own table: no model of ours maps it, so a lightweight table construct names it.
+_ALEMBIC_VERSION = table("alembic_version", column("version_num"))
+_REVISIONS = compile_statement(select(_ALEMBIC_VERSION.c.version_num))
+
+
+def all_statements() -> dict[str, Statement]:
+    """Every statement this repository runs, by name (tests/db/test_statements.py)."""
+    return {"revisions": _REVISIONS}
 
 
 class SchemaRepository:
@@ -15,7 +26,7 @@ class SchemaRepository:
             # A savepoint (or a transaction of its own): a missing table must not abort the
             # request's transaction.
             async with self.session.savepoint():
-                rows = await self.session.fetch_all("SELECT version_num FROM alembic_version")
+                rows = await self.session.fetch_all(_REVISIONS)
         except UndefinedTable:
             return set()
         return {row["version_num"] for row in rows}

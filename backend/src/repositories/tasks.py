@@ -1,30 +1,48 @@
 """Tasks, always scoped to their owner: another user's task is indistinguishable from none.
 
-Plain SQL on the request's psycopg connection: each method sends one statement on its
-success path (a second one only to tell a missing task from a stale If-Match). The column
-list comes from the table model, so a column added to `Task` is read everywhere.
+Every statement is a SQLModel expression over the table models, compiled once
+(src/db/statements.py) and run on the request's psycopg connection: each method sends one
+statement on its success path (a second one only to tell a missing task from a stale
+If-Match). `select(Task)` reads every column of the model, so a column added to `Task` is
+read everywhere.
 """
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from itertools import combinations, product
 from typing import Any, cast
 
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import ARRAY, DateTime, any_, bindparam, case, delete, exists, func, insert, not_
+from sqlalchemy import tuple_ as row_of
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
+from sqlmodel import col, or_, select, update
 
 from src.core.errors import NotFoundError, PreconditionFailedError
-from src.core.pagination import Position, sort_column
+from src.core.pagination import SORT_ORDERS, Position, sort_column
 from src.db.session import DbSession
-from src.models import Task, TaskCreate, TaskRow
+from src.db.statements import Statement, compile_statement, param
+from src.models import Task, TaskCount, TaskCreate, TaskRow, User
 from src.models._common import utcnow
 from src.repositories._rows import mark_utc
 
 _STALE = "the task changed since the version in If-Match; fetch it again"
 _MISSING = "no such task"
-COLUMNS = ", ".join(sa_inspect(Task).columns.keys())
 # Fields a client may change, in the order a SET clause names them.
-_WRITABLE = ("title", "description", "is_completed")
+_WRITABLE: dict[str, Any] = {
+    "title": Task.title,
+    "description": Task.description,
+    "is_completed": Task.is_completed,
+}
+# The columns of the sort orders (src/core/pagination.py).
+_SORTABLE: dict[str, Any] = {
+    "created_at": Task.created_at,
+    "updated_at": Task.updated_at,
+    "title": Task.title,
+    "id": Task.id,
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +63,7 @@ class TaskRepository:
 
     # -- reads ---------------------------------------------------------------------------
     async def get(self, user_id: uuid.UUID, task_id: int) -> TaskRow:
-        task = await self.session.fetch_one(_GET, (task_id, user_id))
+        task = await self.session.fetch_one(_GET, {"id": task_id, "user_id": user_id})
         if task is None:
             raise NotFoundError(_MISSING)
         return in_utc(task)
@@ -64,7 +82,9 @@ class TaskRepository:
         params: dict[str, Any] = {"user_id": user_id, "limit": limit, **_filter_params(filters)}
         if after is not None:
             params["key"], params["after_id"] = after.key, after.task_id
-        query = _list_query(sort, after is not None, filters.completed is not None, bool(filters.q))
+        query = _list_statement(
+            sort, after is not None, filters.completed is not None, bool(filters.q)
+        )
         rows = await self.session.fetch_all(query, params)
         if rows and not filters.q:
             total = int(rows[0][_TOTAL] or 0)
@@ -76,12 +96,12 @@ class TaskRepository:
         """How many tasks match. Without `q`, read from task_counts (kept by triggers,
         revision 004): the same cost at 10 tasks as at 10 million."""
         if filters.q:
-            query = "SELECT count(*) AS n FROM tasks WHERE " + _where(filters)
+            query = _count_statement(filters.completed is not None)
             row = await self.session.fetch_one(
                 query, {"user_id": user_id, **_filter_params(filters)}
             )
             return int(row["n"]) if row else 0
-        row = await self.session.fetch_one(_COUNTS, (user_id,))
+        row = await self.session.fetch_one(_COUNTS, {"user_id": user_id})
         if row is None:
             return 0
         total, completed = int(row["total"]), int(row["completed"])
@@ -100,7 +120,8 @@ class TaskRepository:
                 "title": data.title,
                 "description": data.description,
                 "is_completed": data.is_completed,
-                "now": now,
+                "created_at": now,
+                "updated_at": now,
             },
         )
         return None if task is None else in_utc(task)
@@ -122,22 +143,20 @@ class TaskRepository:
         names = tuple(name for name in _WRITABLE if name in changes)
         if len(names) != len(changes):
             raise ValueError(f"not writable: {sorted(set(changes) - set(names))}")
-        sets = ", ".join(f"{name} = %({name})s" for name in names)
-        return await self._update_one(user_id, task_id, sets, changes, if_match)
+        query = _update_statement(names, if_match is not None)
+        return await self._update_one(user_id, task_id, query, changes, if_match)
 
     async def toggle_completed(
         self, user_id: uuid.UUID, task_id: int, if_match: list[datetime] | None = None
     ) -> TaskRow:
-        return await self._update_one(
-            user_id, task_id, "is_completed = NOT is_completed", {}, if_match
-        )
+        query = _TOGGLE[if_match is not None]
+        return await self._update_one(user_id, task_id, query, {}, if_match)
 
     async def delete(
         self, user_id: uuid.UUID, task_id: int, if_match: list[datetime] | None = None
     ) -> None:
         params = {"id": task_id, "user_id": user_id, "versions": if_match}
-        query = "DELETE FROM tasks WHERE " + _target(if_match is not None) + " RETURNING id"
-        if await self.session.fetch_one(query, params) is None:
+        if await self.session.fetch_one(_DELETE[if_match is not None], params) is None:
             await self._raise_missing_or_stale(user_id, task_id)
 
     # -- helpers -------------------------------------------------------------------------
@@ -145,11 +164,10 @@ class TaskRepository:
         self,
         user_id: uuid.UUID,
         task_id: int,
-        sets: str,
+        query: Statement,
         values: dict[str, Any],
         if_match: list[datetime] | None,
     ) -> TaskRow:
-        query = f"UPDATE tasks SET {sets} WHERE {_target(if_match is not None)} RETURNING {COLUMNS}"
         params = {**values, "id": task_id, "user_id": user_id, "versions": if_match}
         task = await self.session.fetch_one(query, params)
         if task is None:
@@ -162,30 +180,83 @@ class TaskRepository:
         raise PreconditionFailedError(_STALE)
 
 
-_GET = f"SELECT {COLUMNS} FROM tasks WHERE id = %s AND user_id = %s"
-_COUNTS = "SELECT total, completed FROM task_counts WHERE user_id = %s"
+# -- statements ------------------------------------------------------------------------
+# Built from the models and compiled once; values travel as the named parameters.
+_USER = param("user_id", Task.user_id)
+_OWNED = (col(Task.id) == bindparam("id"), col(Task.user_id) == _USER)
+# If-Match: the row's version is one of those the client holds.
+_VERSIONED = col(Task.updated_at) == any_(bindparam("versions", type_=ARRAY(DateTime())))
+
+
+def _target(with_versions: bool) -> tuple[ColumnElement[bool], ...]:
+    return (*_OWNED, _VERSIONED) if with_versions else _OWNED
+
+
+_GET = compile_statement(select(Task).where(*_OWNED))
+_COUNTS = compile_statement(
+    select(TaskCount.total, TaskCount.completed).where(col(TaskCount.user_id) == _USER)
+)
 # Inserts nothing (and returns no row) while the user has no row: the caller provisions the
 # user and tries again, so reads and most writes never look the user up.
-_CREATE = f"""
-INSERT INTO tasks (user_id, title, description, is_completed, created_at, updated_at)
-SELECT %(user_id)s, %(title)s, %(description)s, %(is_completed)s, %(now)s, %(now)s
-WHERE EXISTS (SELECT FROM users WHERE id = %(user_id)s)
-RETURNING {COLUMNS}
-"""
+_INSERTED: dict[str, Any] = {
+    "user_id": Task.user_id,
+    "title": Task.title,
+    "description": Task.description,
+    "is_completed": Task.is_completed,
+    "created_at": Task.created_at,
+    "updated_at": Task.updated_at,
+}
+_CREATE = compile_statement(
+    insert(Task)
+    .from_select(
+        list(_INSERTED),
+        select(*(param(name, column) for name, column in _INSERTED.items())).where(
+            exists().where(col(User.id) == _USER)
+        ),
+    )
+    .returning(Task)
+)
+_DELETE = {
+    versioned: compile_statement(delete(Task).where(*_target(versioned)).returning(col(Task.id)))
+    for versioned in (False, True)
+}
 
 
-def _target(with_versions: bool) -> str:
-    condition = "id = %(id)s AND user_id = %(user_id)s"
-    return condition + (" AND updated_at = ANY(%(versions)s)" if with_versions else "")
+@lru_cache(maxsize=16)
+def _update_statement(names: tuple[str, ...], with_versions: bool) -> Statement:
+    """UPDATE of the named fields, each set from the parameter of its name."""
+    values = {name: param(name, _WRITABLE[name]) for name in names}
+    return compile_statement(
+        update(Task).values(values).where(*_target(with_versions)).returning(Task)
+    )
 
 
-def _where(filters: TaskFilter) -> str:
-    conditions = ["user_id = %(user_id)s"]
-    if filters.completed is not None:
-        conditions.append("is_completed = %(completed)s")
-    if filters.q:
-        conditions.append("(title ILIKE %(pattern)s OR description ILIKE %(pattern)s)")
-    return " AND ".join(conditions)
+_TOGGLE = {
+    versioned: compile_statement(
+        update(Task)
+        .values(is_completed=not_(col(Task.is_completed)))
+        .where(*_target(versioned))
+        .returning(Task)
+    )
+    for versioned in (False, True)
+}
+
+
+def _where(by_completed: bool, has_q: bool) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [col(Task.user_id) == _USER]
+    if by_completed:
+        conditions.append(col(Task.is_completed) == bindparam("completed"))
+    if has_q:
+        pattern = param("pattern", Task.title)
+        conditions.append(or_(col(Task.title).ilike(pattern), col(Task.description).ilike(pattern)))
+    return conditions
+
+
+@lru_cache(maxsize=2)
+def _count_statement(by_completed: bool) -> Statement:
+    """How many tasks match a search (`q`): a COUNT over the user's matching tasks."""
+    count = select(func.count().label("n")).where(*_where(by_completed, has_q=True))
+    return compile_statement(count)
 
 
 def _filter_params(filters: TaskFilter) -> dict[str, Any]:
@@ -198,28 +269,59 @@ def _filter_params(filters: TaskFilter) -> dict[str, Any]:
 
 
 _TOTAL = "matching_total"
-# How many of the user's tasks match, from task_counts; %(completed)s is the filter's value.
-_COUNTED = {
-    False: "(SELECT total FROM task_counts WHERE user_id = %(user_id)s)",
-    True: (
-        "(SELECT CASE WHEN %(completed)s THEN completed ELSE total - completed END "
-        "FROM task_counts WHERE user_id = %(user_id)s)"
-    ),
-}
 
 
-@lru_cache(maxsize=128)
-def _list_query(sort: str, has_after: bool, by_completed: bool, has_q: bool) -> str:
+def _counted(by_completed: bool) -> ScalarSelect[Any]:
+    """How many of the user's tasks match, from task_counts (evaluated once: an InitPlan);
+    `completed` is the filter's value."""
+    matching: Any = col(TaskCount.total)
+    if by_completed:
+        matching = case(
+            (bindparam("completed"), col(TaskCount.completed)),
+            else_=col(TaskCount.total) - col(TaskCount.completed),
+        )
+    return select(matching).where(col(TaskCount.user_id) == _USER).scalar_subquery()
+
+
+@lru_cache(maxsize=len(SORT_ORDERS) * 8)
+def _list_statement(sort: str, has_after: bool, by_completed: bool, has_q: bool) -> Statement:
     name, descending = sort_column(sort)  # a SortOrder: never text from the client
-    keys = ["id"] if name == "id" else [name, "id"]
-    where = _where(TaskFilter(completed=True if by_completed else None, q="q" if has_q else None))
+    column = _SORTABLE[name]
+    keys = [column] if name == "id" else [column, col(Task.id)]
+    where = _where(by_completed, has_q)
     if has_after:
-        after = "%(after_id)s" if name == "id" else "%(key)s, %(after_id)s"
-        where += f" AND ({', '.join(keys)}) {'<' if descending else '>'} ({after})"
-    order = ", ".join(f"{key} {'DESC' if descending else 'ASC'}" for key in keys)
-    # Without q the count comes from task_counts, along each row (evaluated once: an InitPlan).
-    columns = COLUMNS if has_q else f"{COLUMNS}, {_COUNTED[by_completed]} AS {_TOTAL}"
-    return f"SELECT {columns} FROM tasks WHERE {where} ORDER BY {order} LIMIT %(limit)s"
+        after = [param("after_id", Task.id)]
+        if name != "id":
+            after.insert(0, param("key", column))
+        before_or_after = (
+            row_of(*keys) < row_of(*after) if descending else row_of(*keys) > row_of(*after)
+        )
+        where.append(before_or_after)
+    order = [key.desc() if descending else key.asc() for key in keys]
+    # Without q the count comes from task_counts, along each row.
+    query = select(Task) if has_q else select(Task, _counted(by_completed).label(_TOTAL))
+    return compile_statement(query.where(*where).order_by(*order).limit(bindparam("limit")))
+
+
+def all_statements() -> dict[str, Statement]:
+    """Every statement this repository runs, each shape by name (tests/db/test_statements.py
+    compiles, snapshots and prepares them all)."""
+    found = {"get": _GET, "counts": _COUNTS, "create": _CREATE}
+    for versioned in (False, True):
+        tag = " if-match" if versioned else ""
+        found[f"delete{tag}"] = _DELETE[versioned]
+        found[f"toggle{tag}"] = _TOGGLE[versioned]
+        for size in range(1, len(_WRITABLE) + 1):
+            for names in combinations(_WRITABLE, size):
+                found[f"update {','.join(names)}{tag}"] = _update_statement(names, versioned)
+    for by_completed in (False, True):
+        found[f"count q{' completed' if by_completed else ''}"] = _count_statement(by_completed)
+    both = (False, True)
+    for sort, after, by_completed, has_q in product(SORT_ORDERS, both, both, both):
+        flags = [("after", after), ("completed", by_completed), ("q", has_q)]
+        shape = " ".join(["list", sort, *(flag for flag, on in flags if on)])
+        found[shape] = _list_statement(sort, after, by_completed, has_q)
+    return found
 
 
 def _naive(value: datetime) -> datetime:

@@ -4,27 +4,51 @@ import uuid
 from typing import Any
 
 from psycopg.errors import UniqueViolation
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import bindparam, delete
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col, select, update
 
 from src.core.errors import ConflictError
 from src.db.session import DbSession
-from src.models import User
+from src.db.statements import Statement, compile_statement, param
+from src.models import Task, User
 from src.models._common import utcnow
 from src.repositories._rows import mark_utc
 
 _EMAIL_TAKEN = "this email address already belongs to another user"
-_COLUMNS = ", ".join(sa_inspect(User).columns.keys())
-_GET = f"SELECT {_COLUMNS} FROM users WHERE id = %s"
+_THIS_USER = col(User.id) == bindparam("id")
+_GET = compile_statement(select(User).where(_THIS_USER))
 # No conflict target: a concurrent first request of the same user waits for the other's
 # insert and then does nothing. (A target of (id) would not do: two inserts of the same user
 # collide on the unique email index too, which only the arbiter index is spared.)
-_INSERT = """
-INSERT INTO users (id, email, created_at, updated_at) VALUES (%(id)s, %(email)s, %(now)s, %(now)s)
-ON CONFLICT DO NOTHING
-"""
-_SET_EMAIL = f"UPDATE users SET email = %s WHERE id = %s RETURNING {_COLUMNS}"
+_INSERT = compile_statement(
+    insert(User)
+    .values(
+        id=bindparam("id"),
+        email=bindparam("email"),
+        created_at=param("created_at", User.created_at),
+        updated_at=param("updated_at", User.updated_at),
+    )
+    .on_conflict_do_nothing()
+)
+_SET_EMAIL = compile_statement(
+    update(User).values(email=param("email", User.email)).where(_THIS_USER).returning(User)
+)
+_DELETE_TASKS = compile_statement(delete(Task).where(col(Task.user_id) == bindparam("id")))
+_DELETE = compile_statement(delete(User).where(_THIS_USER))
 
 Row = dict[str, Any]
+
+
+def all_statements() -> dict[str, Statement]:
+    """Every statement this repository runs, by name (tests/db/test_statements.py)."""
+    return {
+        "get": _GET,
+        "insert": _INSERT,
+        "set email": _SET_EMAIL,
+        "delete tasks": _DELETE_TASKS,
+        "delete": _DELETE,
+    }
 
 
 class UserRepository:
@@ -32,7 +56,7 @@ class UserRepository:
         self.session = session
 
     async def get(self, user_id: uuid.UUID) -> Row | None:
-        return _in_utc(await self.session.fetch_one(_GET, (user_id,)))
+        return _in_utc(await self.session.fetch_one(_GET, {"id": user_id}))
 
     async def ensure(self, user_id: uuid.UUID, email: str) -> Row:
         """The user's row, created on first sight and kept in step with the token's email.
@@ -43,7 +67,8 @@ class UserRepository:
         """
         user = await self.get(user_id)
         if user is None:
-            insert = {"id": user_id, "email": email, "now": utcnow()}
+            now = utcnow()
+            insert = {"id": user_id, "email": email, "created_at": now, "updated_at": now}
             await self.session.execute(_INSERT, insert)
             user = await self.get(user_id)
             if user is None:
@@ -55,15 +80,16 @@ class UserRepository:
     async def delete(self, user_id: uuid.UUID) -> bool:
         """Delete the user and all their tasks, in one transaction."""
         await self.session.begin()
-        await self.session.execute("DELETE FROM tasks WHERE user_id = %s", (user_id,))
-        return await self.session.execute("DELETE FROM users WHERE id = %s", (user_id,)) > 0
+        await self.session.execute(_DELETE_TASKS, {"id": user_id})
+        return await self.session.execute(_DELETE, {"id": user_id}) > 0
 
     async def _set_email(self, user_id: uuid.UUID, email: str) -> Row:
         try:
             # A savepoint (or a transaction of its own): a refused UPDATE must not abort the
             # request's transaction.
             async with self.session.savepoint():
-                user = _in_utc(await self.session.fetch_one(_SET_EMAIL, (email, user_id)))
+                changed = await self.session.fetch_one(_SET_EMAIL, {"email": email, "id": user_id})
+                user = _in_utc(changed)
         except UniqueViolation:
             raise ConflictError(_EMAIL_TAKEN) from None
         assert user is not None

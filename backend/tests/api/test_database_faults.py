@@ -34,6 +34,7 @@ from src.db.session import open_session
 from src.main import create_app
 from tests.support.api_users import TEST_SECRET, ApiUser, create_task, make_user
 from tests.support.databases import upgrade
+from tests.support.db import sql
 from tests.support.live_server import LiveServer
 from tests.support.restartable_postgres import RestartablePostgres
 
@@ -482,7 +483,7 @@ async def pooled_statement_timeout(url: URL, settings: Settings) -> str:
     """SHOW statement_timeout on a connection of the app's pool (src/db/pool.py) for `url`."""
     # The pool is opened, and closed afterwards; the session is a request's.
     async with create_db_pool(url, settings) as app_pool, open_session(app_pool) as session:
-        row = await session.fetch_one("SHOW statement_timeout")
+        row = await session.fetch_one(sql("SHOW statement_timeout"))
     assert row is not None
     return str(row["statement_timeout"])
 

@@ -40,6 +40,7 @@ from src.db.session import open_session
 from src.main import create_app
 from tests.support.api_users import ApiUser, make_user
 from tests.support.databases import Databases
+from tests.support.db import sql
 from tests.support.live_server import LiveServer
 from tests.support.pgbouncer import PgBouncer
 
@@ -106,7 +107,7 @@ class AppPool:
 
     async def _show_statement_timeout(self) -> str:
         async with open_session(self.pool) as session:  # a request's session
-            row = await session.fetch_one("SHOW statement_timeout")
+            row = await session.fetch_one(sql("SHOW statement_timeout"))
         assert row is not None
         return str(row["statement_timeout"])
 
@@ -513,7 +514,7 @@ def test_the_per_connection_statement_timeout_is_not_reliable_through_pgbouncer(
 
             async def sleep() -> None:  # would be cancelled after 250 ms if the limit held
                 async with open_session(app.pool) as session:
-                    await session.execute("SELECT pg_sleep(0.6)")
+                    await session.execute(sql("SELECT pg_sleep(0.6)"))
 
             app.run(sleep())
         finally:
@@ -564,7 +565,7 @@ def test_a_database_level_statement_timeout_holds_through_pgbouncer(
 
             async def sleep() -> None:
                 async with open_session(app.pool) as session:
-                    await session.execute("SELECT pg_sleep(2)")
+                    await session.execute(sql("SELECT pg_sleep(2)"))
 
             with pytest.raises(QueryCanceled) as raised:
                 app.run(sleep())

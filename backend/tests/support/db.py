@@ -21,9 +21,16 @@ from psycopg.rows import DictRow, dict_row
 from sqlalchemy.engine import URL
 
 from src.db.session import DbSession
+from src.db.statements import Statement
 from src.db.urls import libpq_conninfo
 
 T = TypeVar("T")
+
+
+def sql(text: str) -> Statement:
+    """The tests' own SQL text (setup and assertions), as a statement a DbSession runs; the
+    app's statements are compiled from the models (src/db/statements.py)."""
+    return Statement(text, frozenset())
 
 
 @asynccontextmanager
@@ -55,17 +62,17 @@ class TestDb:
         return self._runner.run(coroutine)
 
     def fetch_one(self, query: str, params: Any = None) -> dict[str, Any] | None:
-        return self.run(self.session.fetch_one(query, params))
+        return self.run(self.session.fetch_one(sql(query), params))
 
     def fetch_all(self, query: str, params: Any = None) -> list[dict[str, Any]]:
-        return self.run(self.session.fetch_all(query, params))
+        return self.run(self.session.fetch_all(sql(query), params))
 
     def scalar(self, query: str, params: Any = None) -> Any:
         row = self.fetch_one(query, params)
         return None if row is None else next(iter(row.values()))
 
     def execute(self, query: str, params: Any = None) -> int:
-        return self.run(self.session.execute(query, params))
+        return self.run(self.session.execute(sql(query), params))
 
     def close(self) -> None:
         try:

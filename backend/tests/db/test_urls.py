@@ -22,6 +22,7 @@ from src.db.urls import (
     mask,
     normalize_database_url,
 )
+from tests.support.db import sql
 
 QUERY = "sslmode=require&options=-c%20statement_timeout%3D5000"
 
@@ -109,7 +110,7 @@ def test_a_connection_failure_does_not_repeat_the_password(
         try:
             with pytest.raises(PoolTimeout) as pooled:
                 async with open_session(pool) as session:
-                    await session.fetch_one("SELECT 1")
+                    await session.fetch_one(sql("SELECT 1"))
         finally:
             await pool.close()
         return direct.value, pooled.value
