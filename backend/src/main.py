@@ -18,7 +18,7 @@ from src.api.middleware import (
     SecurityHeadersMiddleware,
 )
 from src.api.rate_limit import RateLimiter
-from src.api.routes import health, metrics, tasks, users
+from src.api.routes import health, metrics, tags, tasks, users
 from src.auth import TokenVerifier
 from src.core.logs import configure_logging
 from src.core.metrics import worker_exited
@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(tasks.router)
+    app.include_router(tags.router)
     app.include_router(users.router)
     app.include_router(health.router)
     app.include_router(metrics.router)

@@ -176,17 +176,23 @@ class BenchDatabase:
         rng.shuffle(rows)
         return rows
 
-    def deep_position(self, layout: Layout) -> tuple[int, Any]:
-        """(id, created_at) of the last task of page deep_page - 1 of the heavy user's list
-        (default order -created_at): the cursor after it opens page deep_page."""
+    def deep_position(self, layout: Layout, sort: str = "-created_at") -> tuple[int, Any]:
+        """(id, sort key) of the last task of page deep_page - 1 of the heavy user's list in
+        `sort` (-created_at, or due_date with tasks without one last): the cursor after it
+        opens page deep_page."""
+        order = {
+            "-created_at": ("created_at", "created_at DESC, id DESC"),
+            "due_date": ("due_date", "COALESCE(due_date, 'infinity'::timestamp), id"),
+        }
+        column, order_by = order[sort]
         with self.connect() as connection, connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, created_at FROM tasks WHERE user_id = %s"
-                " ORDER BY created_at DESC, id DESC OFFSET %s LIMIT 1",
+                f"SELECT id, {column} FROM tasks WHERE user_id = %s"
+                f" ORDER BY {order_by} OFFSET %s LIMIT 1",
                 (str(user_uuid(HEAVY_INDEX)), (layout.deep_page - 1) * PAGE - 1),
             )
-            task_id, created_at = cursor.fetchone()
-        return task_id, created_at
+            task_id, key = cursor.fetchone()
+        return task_id, key
 
     def add_deletable(self, layout: Layout, count: int) -> list[tuple[int, int]]:
         """Make sure at least `count` tasks beyond the seeded ones exist (the creates of the

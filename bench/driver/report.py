@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from driver.layout import BENCH_DIR, Layout
-from driver.scenarios import BY_KEY, SCENARIOS
+from driver.scenarios import BY_KEY, ORGANIZATION, ORGANIZATION_WORKERS, SCENARIOS
 
 TARGET_WORKERS = 2
 SHARE_TARGETS = {"get": 0.35, "list50": 0.25, "create": 0.25, "mixed": 0.25}
@@ -230,6 +230,59 @@ def scenario_tables(r: Results) -> list[str]:
     return out
 
 
+ORGANIZATION_SCALE_TARGET = 0.90  # 10^6 over 10^3, each filter, sort and route
+SEARCH_TARGET = 0.25  # a search's first page over the plain first page, same size
+
+
+def organization_section(r: Results) -> list[str]:
+    """Task organization (issue 12): each filter, sort, search and the tags route at the
+    smallest and the largest size, 2 workers, from the same run as everything above."""
+    keys = [s.key for s in ORGANIZATION if s.key in r.scenarios]
+    if not keys or len(r.scales) < 2:
+        return []
+    small, large, w = r.scales[0], r.scales[-1], ORGANIZATION_WORKERS
+    out = [
+        "## Task organization: filters, sorts, search, tags",
+        "",
+        f"First pages of 50 of the heavy user's list ({w} workers), the same run. "
+        f"'{label(large)} / {label(small)}': throughput at the largest size over the smallest "
+        f"(target ≥ {pct(ORGANIZATION_SCALE_TARGET)}); 'of list50': over the plain first page at "
+        f"the same size (searches: target ≥ {pct(SEARCH_TARGET)}); 'of s-due': the deep page "
+        "by due date over its first page (target ≥ 90%).",
+        "",
+    ]
+    rows = []
+    for key in keys:
+        a, b = r.get(small, w, key), r.get(large, w, key)
+        plain = r.get(large, w, "list50")
+        scale = _ratio(b, a)
+        of_plain = _ratio(b, plain)
+        target_ok: bool | None = None if scale is None else scale >= ORGANIZATION_SCALE_TARGET
+        if key.startswith("q-") and of_plain is not None:
+            target_ok = bool(target_ok) and of_plain >= SEARCH_TARGET
+        deep = _ratio(b, r.get(large, w, "s-due")) if key == "deep-due" else None
+        if deep is not None:
+            target_ok = deep >= 0.90
+        rows.append(
+            [
+                BY_KEY[key].title,
+                num(a["rps"]) if a else "–",
+                num(b["rps"]) if b else "–",
+                pct(scale),
+                pct(of_plain),
+                pct(deep) if key == "deep-due" else "",
+                ms(b["p50_ms"]) if b else "–",
+                ms(b["p99_ms"]) if b else "–",
+                str(b["errors"]) if b else "–",
+                verdict(target_ok),
+            ]
+        )
+    header = ["scenario", f"req/s {label(small)}", f"req/s {label(large)}"]
+    header += [f"{label(large)} / {label(small)}", "of list50", "of s-due", "p50", "p99"]
+    header += ["errors", "target"]
+    return [*out, *table(header, rows, "l" + "r" * 9), ""]
+
+
 def floors_section(r: Results) -> list[str]:
     rows = []
     for t in r.scales:
@@ -434,6 +487,7 @@ def write(results_dir: Path, doc: Path, plot: Path) -> None:
         "",
         *scale_section(r),
         *scenario_tables(r),
+        *organization_section(r),
         *floors_section(r),
         *memory_section(memory),
         *profile_section(profile),

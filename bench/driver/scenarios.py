@@ -32,6 +32,33 @@ SCENARIOS = [
     Scenario("delete", "delete", "target.lua"),
     Scenario("mixed", "mixed: 80% reads, 20% writes", "mixed.lua"),
 ]
+# Task organization (filters, sorts, search, tags): first pages of 50 of the heavy user's list.
+ORGANIZATION_QUERIES = {
+    "f-priority": ("filter priority=high", "priority=high"),
+    "f-priority-open": ("filter priority=high, open", "priority=high&completed=false"),
+    "f-tag": ("filter tag=urgent", "tag=urgent"),
+    "f-tag-open": ("filter tag=urgent, open", "tag=urgent&completed=false"),
+    "f-tags-all": ("filter tag=work,home (all of)", "tag=work,home"),
+    "f-due-before": ("filter due_before", "due_before=2026-04-01T00:00:00Z"),
+    "f-due-after-open": ("filter due_after, open", "due_after=2026-09-01T00:00:00Z&completed=false"),
+    "f-overdue": ("filter overdue=true", "overdue=true"),
+    "s-due": ("sort due_date", "sort=due_date"),
+    "s-due-desc": ("sort -due_date", "sort=-due_date"),
+    "s-due-open": ("sort due_date, open", "sort=due_date&completed=false"),
+    "s-priority": ("sort -priority", "sort=-priority"),
+    "s-priority-open": ("sort -priority, open", "sort=-priority&completed=false"),
+    "q-rare": ("search, rare word", "q=quarterly"),
+    "q-common": ("search, common word", "q=seeded"),
+    "q-rare-sorted": ("search rare word, sort due_date", "q=quarterly&sort=due_date"),
+}
+ORGANIZATION = [
+    Scenario(key, title, "list.lua") for key, (title, _) in ORGANIZATION_QUERIES.items()
+] + [
+    Scenario("deep-due", "sort due_date, deep page (cursor)", "list.lua"),
+    Scenario("tags", "tags of the heavy user", "list.lua"),
+]
+SCENARIOS += ORGANIZATION
+ORGANIZATION_WORKERS = 2  # the organization scenarios run with this many workers only
 BY_KEY = {scenario.key: scenario for scenario in [BARE, *SCENARIOS]}
 # pgbench floors: the SQL of get-one and of a first page, per table size.
 DB_FLOORS = {"get": "get_one", "list50": "list_first_page"}
@@ -79,15 +106,38 @@ class Fixtures:
                 workdir / "deep.tsv",
                 [(HEAVY_INDEX, f"{heavy}?limit={PAGE}&cursor={self._deep_cursor(cursor_secret)}")],
             ),
+            "deep-due": write_rows(
+                workdir / "deep-due.tsv",
+                [(HEAVY_INDEX, f"{heavy}?sort=due_date&limit={PAGE}&cursor={self._deep_due(cursor_secret)}")],
+            ),
+            "tags": write_rows(
+                workdir / "tags.tsv", [(HEAVY_INDEX, f"/api/{user_uuid(HEAVY_INDEX)}/tags")]
+            ),
         }
+        for key, (_, query) in ORGANIZATION_QUERIES.items():
+            self.lists[key] = write_rows(
+                workdir / f"{key}.tsv", [(HEAVY_INDEX, f"{heavy}?limit={PAGE}&{query}")]
+            )
 
     def _deep_cursor(self, secret: str) -> str:
         """The cursor the API's Link header gives on page deep_page - 1 (signed the same way)."""
         from src.core.pagination import CursorCodec, Position
+        from src.models import TaskListQuery
 
         task_id, created_at = self.db.deep_position(self.layout)
         position = Position(key=created_at, task_id=task_id)
-        return CursorCodec(secret).encode(user_uuid(HEAVY_INDEX), "-created_at", position)
+        scope = TaskListQuery.model_validate({}).filter_scope()
+        return CursorCodec(secret).encode(user_uuid(HEAVY_INDEX), "-created_at", position, scope)
+
+    def _deep_due(self, secret: str) -> str:
+        """The cursor of page deep_page of the heavy user's list by due date."""
+        from src.core.pagination import CursorCodec, Position
+        from src.models import TaskListQuery
+
+        task_id, due = self.db.deep_position(self.layout, sort="due_date")
+        scope = TaskListQuery.model_validate({"sort": "due_date"}).filter_scope()
+        position = Position(key=due, task_id=task_id)
+        return CursorCodec(secret).encode(user_uuid(HEAVY_INDEX), "due_date", position, scope)
 
     def args(
         self, scenario: Scenario, warmup: float, seconds: float, create_rps: float | None

@@ -21,6 +21,7 @@ from starlette.routing import compile_path
 
 from src.core.errors import (
     DomainError,
+    InvalidFieldError,
     ServiceUnavailableError,
     TooManyRequestsError,
     UnauthorizedError,
@@ -73,6 +74,9 @@ def _domain_error(_: Request, exc: Exception) -> JSONResponse:
         headers = {"WWW-Authenticate": _www_authenticate(exc)}
     elif isinstance(exc, ServiceUnavailableError | TooManyRequestsError):
         headers = {"Retry-After": str(exc.retry_after_seconds)}
+    elif isinstance(exc, InvalidFieldError):
+        error = {"field": exc.field, "message": exc.message, "type": "value_error"}
+        return problem_response(exc.status, exc.slug, exc.title, exc.detail, errors=[error])
     return problem_response(exc.status, exc.slug, exc.title, exc.detail, headers)
 
 

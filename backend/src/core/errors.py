@@ -18,6 +18,24 @@ class InvalidRequestError(DomainError):
     status, slug, title = 400, "invalid-request", "Invalid request"
 
 
+class InvalidFieldError(DomainError):
+    """A field whose value the schema accepts but the stored state refuses (e.g. clearing
+    the due date of a recurring task): 422, named like a validation error."""
+
+    status, slug, title = 422, "validation", "Validation failed"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__("the request has invalid fields")
+        self.field, self.message = field, message
+
+
+class FieldConflictError(InvalidFieldError):
+    """A field whose value conflicts with the stored task (setting a recurrence on a task
+    without a due date, clearing a recurring task's due date): 409, naming the field."""
+
+    status, slug, title = 409, "conflict", "Conflict"
+
+
 class UnauthorizedError(DomainError):
     status, slug, title = 401, "unauthorized", "Unauthorized"
 

@@ -1,8 +1,8 @@
 """Keyset pagination: sort orders and the opaque, signed cursor that carries a position.
 
-A cursor holds the sort key and id of the last task of a page, the sort it belongs to and
-the user it was issued to, signed with CURSOR_SECRET. Pages are keyset-based, so a page never
-repeats or skips a task when others are inserted or deleted meanwhile.
+A cursor holds the sort key and id of the last task of a page, the sort and the filters it
+belongs to and the user it was issued to, signed with CURSOR_SECRET. Pages are keyset-based,
+so a page never repeats or skips a task when others are inserted or deleted meanwhile.
 """
 
 import base64
@@ -14,10 +14,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from src.core.errors import InvalidRequestError
+from src.core.errors import InvalidFieldError, InvalidRequestError
 
 SortOrder = Literal[
-    "created_at", "-created_at", "updated_at", "-updated_at", "title", "-title", "id", "-id"
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "title",
+    "-title",
+    "due_date",
+    "-due_date",
+    "priority",
+    "-priority",
+    "id",
+    "-id",
 ]
 SORT_ORDERS: tuple[str, ...] = get_args(SortOrder)
 DEFAULT_SORT: SortOrder = "-created_at"
@@ -28,7 +39,7 @@ _SIGNATURE_BYTES = 16
 class Position:
     """Where the previous page ended: its last task's sort key and id."""
 
-    key: datetime | str | int
+    key: datetime | str | int | None  # None: a task without a due date (sort=due_date)
     task_id: int
 
 
@@ -41,17 +52,19 @@ class CursorCodec:
     def __init__(self, secret: str) -> None:
         self._key = secret.encode()
 
-    def encode(self, user_id: uuid.UUID, sort: str, position: Position) -> str:
+    def encode(self, user_id: uuid.UUID, sort: str, position: Position, scope: str = "") -> str:
+        """`scope`: the filters of the list (TaskListQuery.filter_scope), which the cursor is
+        good for alone."""
         key: Any = position.key
         if isinstance(key, datetime):
             key = key.isoformat()
         payload = json.dumps(
-            {"u": str(user_id), "s": sort, "k": key, "i": position.task_id},
+            {"u": str(user_id), "s": sort, "f": scope, "k": key, "i": position.task_id},
             separators=(",", ":"),
         ).encode()
         return f"{_b64(payload)}.{_b64(self._sign(payload))}"
 
-    def decode(self, cursor: str, user_id: uuid.UUID, sort: str) -> Position:
+    def decode(self, cursor: str, user_id: uuid.UUID, sort: str, scope: str = "") -> Position:
         try:
             body, signature = cursor.split(".")
             payload = _unb64(body)
@@ -63,10 +76,13 @@ class CursorCodec:
         data = json.loads(payload)
         if data["u"] != str(user_id):
             raise InvalidRequestError("cursor was issued to another user")
-        if data["s"] != sort:
-            raise InvalidRequestError("cursor belongs to another sort order; repeat its sort")
+        if data["s"] != sort or data.get("f", "") != scope:
+            raise InvalidFieldError(
+                "query.cursor",
+                "the cursor belongs to another sort or other filters; repeat the list's own",
+            )
         key = data["k"]
-        if sort_column(sort)[0] in ("created_at", "updated_at"):
+        if sort_column(sort)[0] in ("created_at", "updated_at", "due_date") and key is not None:
             key = datetime.fromisoformat(key)
         return Position(key=key, task_id=int(data["i"]))
 

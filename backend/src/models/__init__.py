@@ -13,6 +13,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 from src.models.task import (  # noqa: E402
+    TagCount,
     Task,
     TaskCompletion,
     TaskCreate,
@@ -27,6 +28,7 @@ from src.models.user import User, UserPublic  # noqa: E402
 
 __all__ = [
     "SQLModel",
+    "TagCount",
     "Task",
     "TaskCompletion",
     "TaskCount",

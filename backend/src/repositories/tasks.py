@@ -3,58 +3,132 @@
 Every statement is a SQLModel expression over the table models, compiled once
 (src/db/statements.py) and run on the request's psycopg connection: each method sends one
 statement on its success path (a second one only to tell a missing task from a stale
-If-Match). `select(Task)` reads every column of the model, so a column added to `Task` is
-read everywhere.
+If-Match, to count a filtered list, or to schedule a recurring task's next occurrence).
+`select(Task)` reads every column of the model, so a column added to `Task` is read
+everywhere.
 """
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
-from itertools import combinations, product
 from typing import Any, cast
 
-from sqlalchemy import ARRAY, DateTime, any_, bindparam, case, delete, exists, func, insert, not_
+from sqlalchemy import (
+    ARRAY,
+    DateTime,
+    any_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    literal_column,
+    not_,
+    select,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy import tuple_ as row_of
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
-from sqlmodel import col, or_, select, update
+from sqlmodel import col, or_, update
 
-from src.core.errors import NotFoundError, PreconditionFailedError
+from src.core.errors import FieldConflictError, NotFoundError, PreconditionFailedError
 from src.core.pagination import SORT_ORDERS, Position, sort_column
+from src.core.recurrence import NoNextOccurrenceError, next_due_date
 from src.db.session import DbSession
 from src.db.statements import Statement, compile_statement, param
 from src.models import Task, TaskCount, TaskCreate, TaskRow, User
 from src.models._common import utcnow
+from src.models.task import PRIORITY_TYPE
 from src.repositories._rows import mark_utc
 
 _STALE = "the task changed since the version in If-Match; fetch it again"
 _MISSING = "no such task"
+# A filtered list's X-Total-Count counts at most this many tasks (docs/api.md): past it the
+# header is left out, so a search for a common word never counts a whole list.
+COUNT_CAP = 1000
 # Fields a client may change, in the order a SET clause names them.
 _WRITABLE: dict[str, Any] = {
     "title": Task.title,
     "description": Task.description,
     "is_completed": Task.is_completed,
-}
-# The columns of the sort orders (src/core/pagination.py).
-_SORTABLE: dict[str, Any] = {
-    "created_at": Task.created_at,
-    "updated_at": Task.updated_at,
-    "title": Task.title,
-    "id": Task.id,
+    "priority": Task.priority,
+    "tags": Task.tags,
+    "due_date": Task.due_date,
+    "remind_at": Task.remind_at,
+    "recurring_rule": Task.recurring_rule,
+    "recurring_interval": Task.recurring_interval,
 }
 
 
 @dataclass(frozen=True)
 class TaskFilter:
+    """What a list keeps; None: not filtered on. Tags: all of them; priorities: any of them."""
+
     completed: bool | None = None
     q: str | None = None
+    priorities: tuple[str, ...] | None = None
+    tags: tuple[str, ...] | None = None
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    overdue: bool | None = None
+
+    @property
+    def shape(self) -> "FilterShape":
+        return FilterShape(
+            completed=self.completed is not None,
+            q=bool(self.q),
+            priorities=self.priorities is not None,
+            tags=self.tags is not None,
+            due_before=self.due_before is not None,
+            due_after=self.due_after is not None,
+            overdue=self.overdue,
+        )
+
+    def params(self, now: datetime) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        if self.completed is not None:
+            params["completed"] = self.completed
+        if self.q:
+            params["pattern"] = "%" + _escape_like(self.q) + "%"
+        if self.priorities is not None:
+            params["priorities"] = list(self.priorities)
+        if self.tags is not None:
+            params["tags"] = list(self.tags)
+        if self.due_before is not None:
+            params["due_before"] = self.due_before
+        if self.due_after is not None:
+            params["due_after"] = self.due_after
+        if self.overdue is not None:
+            params["now"] = now
+        return params
+
+
+@dataclass(frozen=True)
+class FilterShape:
+    """Which filters a list has (and overdue's value): one compiled statement per shape."""
+
+    completed: bool = False
+    q: bool = False
+    priorities: bool = False
+    tags: bool = False
+    due_before: bool = False
+    due_after: bool = False
+    overdue: bool | None = None
+
+    @property
+    def counted(self) -> bool:
+        """task_counts answers X-Total-Count: no filter, or completion alone."""
+        return self == FilterShape(completed=self.completed)
 
 
 @dataclass(frozen=True)
 class Page:
     tasks: list[TaskRow]
-    total: int  # tasks matching the filters, on all pages
+    total: int | None  # tasks matching the filters, on all pages; None: more than COUNT_CAP
 
 
 class TaskRepository:
@@ -76,31 +150,34 @@ class TaskRepository:
         limit: int,
         after: Position | None = None,
     ) -> Page:
-        """Up to `limit` tasks in keyset order (the sort column, then id to break ties), and
-        how many match in all. Without `q`, one statement reads both: the count rides along
-        each row from task_counts, so a page costs one round trip."""
-        params: dict[str, Any] = {"user_id": user_id, "limit": limit, **_filter_params(filters)}
+        """Up to `limit` tasks in keyset order (the sort key, then id to break ties), and
+        how many match in all. Unfiltered or filtered by completion alone, one statement
+        reads both: the count rides along each row from task_counts."""
+        shape = filters.shape
+        params: dict[str, Any] = {"user_id": user_id, "limit": limit}
+        params.update(filters.params(utcnow()))
         if after is not None:
             params["key"], params["after_id"] = after.key, after.task_id
-        query = _list_statement(
-            sort, after is not None, filters.completed is not None, bool(filters.q)
-        )
-        rows = await self.session.fetch_all(query, params)
-        if rows and not filters.q:
+        rows = await self.session.fetch_all(_list_statement(sort, after is not None, shape), params)
+        total: int | None
+        if rows and shape.counted:
             total = int(rows[0][_TOTAL] or 0)
-        else:  # an empty page, past the end or of a user with no tasks, or a search
+        elif after is None and len(rows) < limit:  # the first page is the whole list
+            total = len(rows)
+        else:
             total = await self.count(user_id, filters)
         return Page([in_utc(row) for row in rows], total)
 
-    async def count(self, user_id: uuid.UUID, filters: TaskFilter) -> int:
-        """How many tasks match. Without `q`, read from task_counts (kept by triggers,
-        revision 004): the same cost at 10 tasks as at 10 million."""
-        if filters.q:
-            query = _count_statement(filters.completed is not None)
-            row = await self.session.fetch_one(
-                query, {"user_id": user_id, **_filter_params(filters)}
-            )
-            return int(row["n"]) if row else 0
+    async def count(self, user_id: uuid.UUID, filters: TaskFilter) -> int | None:
+        """How many tasks match; None past COUNT_CAP. Unfiltered or by completion alone, read
+        from task_counts (kept by triggers, revision 004): the same cost at 10 tasks as at 10
+        million."""
+        shape = filters.shape
+        if not shape.counted:
+            params = {"user_id": user_id, "cap": COUNT_CAP + 1, **filters.params(utcnow())}
+            row = await self.session.fetch_one(_count_statement(shape), params)
+            found = int(row["n"]) if row else 0
+            return None if found > COUNT_CAP else found
         row = await self.session.fetch_one(_COUNTS, {"user_id": user_id})
         if row is None:
             return 0
@@ -109,20 +186,17 @@ class TaskRepository:
             return total
         return completed if filters.completed else total - completed
 
+    async def tags(self, user_id: uuid.UUID) -> list[dict[str, Any]]:
+        """The user's tags, each with how many of their tasks carry it, by tag."""
+        return await self.session.fetch_all(_TAGS, {"user_id": user_id})
+
     # -- writes --------------------------------------------------------------------------
     async def create(self, user_id: uuid.UUID, data: TaskCreate) -> TaskRow | None:
         """The new task; None when the user has no row yet (provision it, then retry)."""
         now = utcnow()
+        values = data.model_dump(include=set(_WRITABLE))
         task = await self.session.fetch_one(
-            _CREATE,
-            {
-                "user_id": user_id,
-                "title": data.title,
-                "description": data.description,
-                "is_completed": data.is_completed,
-                "created_at": now,
-                "updated_at": now,
-            },
+            _CREATE, {**values, "user_id": user_id, "created_at": now, "updated_at": now}
         )
         return None if task is None else in_utc(task)
 
@@ -134,7 +208,8 @@ class TaskRepository:
         if_match: list[datetime] | None = None,
     ) -> TaskRow:
         """Apply `changes` in one conditional UPDATE; If-Match versions are checked atomically,
-        so of two writers holding the same tag exactly one succeeds."""
+        so of two writers holding the same tag exactly one succeeds. Completing a recurring
+        task creates its next occurrence in the same transaction."""
         if not changes:
             task = await self.get(user_id, task_id)
             if if_match is not None and _naive(task["updated_at"]) not in if_match:
@@ -143,14 +218,21 @@ class TaskRepository:
         names = tuple(name for name in _WRITABLE if name in changes)
         if len(names) != len(changes):
             raise ValueError(f"not writable: {sorted(set(changes) - set(names))}")
-        query = _update_statement(names, if_match is not None)
-        return await self._update_one(user_id, task_id, query, changes, if_match)
+        completes = changes.get("is_completed") is True
+        if completes:
+            await self.session.begin()
+        query = update_statement(names, if_match is not None)
+        refusal = _recurrence_refusal(names)
+        task = await self._update_one(user_id, task_id, query, changes, if_match, refusal)
+        return await self._schedule_next(user_id, task) if completes else task
 
     async def toggle_completed(
         self, user_id: uuid.UUID, task_id: int, if_match: list[datetime] | None = None
     ) -> TaskRow:
+        await self.session.begin()  # it may complete a recurring task: see _schedule_next
         query = _TOGGLE[if_match is not None]
-        return await self._update_one(user_id, task_id, query, {}, if_match)
+        task = await self._update_one(user_id, task_id, query, {}, if_match)
+        return await self._schedule_next(user_id, task)
 
     async def delete(
         self, user_id: uuid.UUID, task_id: int, if_match: list[datetime] | None = None
@@ -167,13 +249,49 @@ class TaskRepository:
         query: Statement,
         values: dict[str, Any],
         if_match: list[datetime] | None,
+        refusal: FieldConflictError | None = None,
     ) -> TaskRow:
+        """The updated task. No row updated: the task is missing (404), its version is not
+        in If-Match (412), or else the UPDATE's own condition kept a recurring task from
+        losing its due date (`refusal`, 409)."""
         params = {**values, "id": task_id, "user_id": user_id, "versions": if_match}
         task = await self.session.fetch_one(query, params)
         if task is None:
-            await self._raise_missing_or_stale(user_id, task_id)
-        assert task is not None
+            current = await self.get(user_id, task_id)
+            stale = if_match is not None and _naive(current["updated_at"]) not in if_match
+            if refusal is not None and not stale:
+                raise refusal
+            raise PreconditionFailedError(_STALE)
         return in_utc(task)
+
+    async def _schedule_next(self, user_id: uuid.UUID, task: TaskRow) -> TaskRow:
+        """A recurring task that this request completed gets its next occurrence: the due
+        date moved by the rule, the reminder by the same amount, everything else copied.
+
+        Runs in the request's transaction, after the UPDATE that completed the task, which
+        still holds the task's row lock: a concurrent completion of the same task waits for
+        this transaction, then finds next_occurrence_id set and creates nothing. Set once, it
+        also keeps un-completing and completing again from creating another."""
+        rule, due = task["recurring_rule"], task["due_date"]
+        if not task["is_completed"] or rule is None or due is None:
+            return task
+        if task["next_occurrence_id"] is not None:
+            return task
+        try:
+            next_due = next_due_date(due, rule, task["recurring_interval"])
+        except NoNextOccurrenceError:  # past the year 9999: the series ends here
+            return task
+        reminder = task["remind_at"]
+        params = {
+            "id": task["id"],
+            "user_id": user_id,
+            "next_due": _naive(next_due),
+            "next_remind": None if reminder is None else _naive(reminder + (next_due - due)),
+            "now": utcnow(),
+        }
+        row = await self.session.fetch_one(_SCHEDULE_NEXT, params)
+        assert row is not None  # the row is ours and locked by this transaction
+        return in_utc(row)
 
     async def _raise_missing_or_stale(self, user_id: uuid.UUID, task_id: int) -> None:
         await self.get(user_id, task_id)  # raises NotFoundError when the task is not the user's
@@ -194,15 +312,13 @@ def _target(with_versions: bool) -> tuple[ColumnElement[bool], ...]:
 
 _GET = compile_statement(select(Task).where(*_OWNED))
 _COUNTS = compile_statement(
-    select(TaskCount.total, TaskCount.completed).where(col(TaskCount.user_id) == _USER)
+    select(col(TaskCount.total), col(TaskCount.completed)).where(col(TaskCount.user_id) == _USER)
 )
 # Inserts nothing (and returns no row) while the user has no row: the caller provisions the
 # user and tries again, so reads and most writes never look the user up.
 _INSERTED: dict[str, Any] = {
     "user_id": Task.user_id,
-    "title": Task.title,
-    "description": Task.description,
-    "is_completed": Task.is_completed,
+    **_WRITABLE,
     "created_at": Task.created_at,
     "updated_at": Task.updated_at,
 }
@@ -220,17 +336,6 @@ _DELETE = {
     versioned: compile_statement(delete(Task).where(*_target(versioned)).returning(col(Task.id)))
     for versioned in (False, True)
 }
-
-
-@lru_cache(maxsize=16)
-def _update_statement(names: tuple[str, ...], with_versions: bool) -> Statement:
-    """UPDATE of the named fields, each set from the parameter of its name."""
-    values = {name: param(name, _WRITABLE[name]) for name in names}
-    return compile_statement(
-        update(Task).values(values).where(*_target(with_versions)).returning(Task)
-    )
-
-
 _TOGGLE = {
     versioned: compile_statement(
         update(Task)
@@ -240,32 +345,108 @@ _TOGGLE = {
     )
     for versioned in (False, True)
 }
+# The next occurrence, copied from the completed task in SQL, and the completed task pointing
+# at it, in one statement; the completed task is what it returns.
+_COPIED = ("user_id", "title", "description", "priority", "tags")
+_RECURRENCE = ("recurring_rule", "recurring_interval")
+_NEXT = (
+    insert(Task)
+    .from_select(
+        [
+            *_COPIED,
+            "is_completed",
+            "due_date",
+            "remind_at",
+            *_RECURRENCE,
+            "created_at",
+            "updated_at",
+        ],
+        select(
+            *(_INSERTED[name] for name in _COPIED),
+            false(),
+            param("next_due", Task.due_date),
+            param("next_remind", Task.remind_at),
+            *(_WRITABLE[name] for name in _RECURRENCE),
+            param("now", Task.created_at),
+            param("now", Task.updated_at),
+        ).where(*_OWNED),
+    )
+    .returning(col(Task.id))
+    .cte("next_occurrence")
+)
+_SCHEDULE_NEXT = compile_statement(
+    update(Task)
+    .values(next_occurrence_id=select(_NEXT.c.id).scalar_subquery())
+    .where(*_OWNED)
+    .returning(Task)
+    .add_cte(_NEXT)
+)
+_TAG = func.unnest(col(Task.tags)).label("tag")
+_USER_TAGS = select(_TAG).where(col(Task.user_id) == _USER).subquery()
+_TAGS = compile_statement(
+    select(_USER_TAGS.c.tag, func.count().label("count"))
+    .group_by(_USER_TAGS.c.tag)
+    .order_by(_USER_TAGS.c.tag)
+)
 
 
-def _where(by_completed: bool, has_q: bool) -> list[ColumnElement[bool]]:
+@lru_cache(maxsize=1024)
+def update_statement(names: tuple[str, ...], with_versions: bool) -> Statement:
+    """UPDATE of the named fields (in _WRITABLE's order), each set from its own parameter.
+
+    A recurring task keeps a due date (ck_tasks_recurrence_needs_due_date): where only one of
+    the two fields is set, the UPDATE matches no row rather than break the rule, so the
+    request is refused without an error that would abort its transaction."""
+    values = {name: param(name, _WRITABLE[name]) for name in names}
+    conditions = list(_target(with_versions))
+    due, rule = values.get("due_date"), values.get("recurring_rule")
+    if due is not None and rule is None:  # (typed: PostgreSQL cannot infer `$1 IS NULL`)
+        kept_due = sql_cast(due, due.type).is_not(None)
+        conditions.append(or_(kept_due, col(Task.recurring_rule).is_(None)))
+    if rule is not None and due is None:
+        no_rule = sql_cast(rule, rule.type).is_(None)
+        conditions.append(or_(no_rule, col(Task.due_date).is_not(None)))
+    return compile_statement(update(Task).values(values).where(*conditions).returning(Task))
+
+
+def _recurrence_refusal(names: tuple[str, ...]) -> FieldConflictError | None:
+    """What an UPDATE of `names` that matched no row, on a task that exists in the version the
+    client holds, refused (see update_statement): a conflict with the stored task, 409."""
+    if "due_date" in names and "recurring_rule" not in names:
+        return FieldConflictError("body.due_date", "the task recurs: it needs a due_date")
+    if "recurring_rule" in names and "due_date" not in names:
+        return FieldConflictError("body.recurring_rule", "the task has no due_date to recur from")
+    return None
+
+
+def _where(shape: FilterShape) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [col(Task.user_id) == _USER]
-    if by_completed:
+    if shape.completed:
         conditions.append(col(Task.is_completed) == bindparam("completed"))
-    if has_q:
+    if shape.q:
         pattern = param("pattern", Task.title)
         conditions.append(or_(col(Task.title).ilike(pattern), col(Task.description).ilike(pattern)))
+    if shape.priorities:
+        priorities = bindparam("priorities", type_=ARRAY(PRIORITY_TYPE))
+        conditions.append(col(Task.priority) == any_(priorities))
+    if shape.tags:  # all of them
+        conditions.append(col(Task.tags).contains(param("tags", Task.tags)))
+    if shape.due_before:
+        conditions.append(col(Task.due_date) < param("due_before", Task.due_date))
+    if shape.due_after:
+        conditions.append(col(Task.due_date) >= param("due_after", Task.due_date))
+    if shape.overdue is not None:
+        overdue = (col(Task.due_date) < param("now", Task.due_date)) & not_(col(Task.is_completed))
+        # Not overdue: no due date (a NULL comparison), not yet due, or done.
+        conditions.append(overdue if shape.overdue else not_(func.coalesce(overdue, false())))
     return conditions
 
 
-@lru_cache(maxsize=2)
-def _count_statement(by_completed: bool) -> Statement:
-    """How many tasks match a search (`q`): a COUNT over the user's matching tasks."""
-    count = select(func.count().label("n")).where(*_where(by_completed, has_q=True))
-    return compile_statement(count)
-
-
-def _filter_params(filters: TaskFilter) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if filters.completed is not None:
-        params["completed"] = filters.completed
-    if filters.q:
-        params["pattern"] = "%" + _escape_like(filters.q) + "%"
-    return params
+@lru_cache(maxsize=256)
+def _count_statement(shape: FilterShape) -> Statement:
+    """How many tasks match, counting no further than the `cap` parameter."""
+    matching = select(col(Task.id)).where(*_where(shape)).limit(bindparam("cap")).subquery()
+    return compile_statement(select(func.count().label("n")).select_from(matching))
 
 
 _TOTAL = "matching_total"
@@ -283,45 +464,93 @@ def _counted(by_completed: bool) -> ScalarSelect[Any]:
     return select(matching).where(col(TaskCount.user_id) == _USER).scalar_subquery()
 
 
-@lru_cache(maxsize=len(SORT_ORDERS) * 8)
-def _list_statement(sort: str, has_after: bool, by_completed: bool, has_q: bool) -> Statement:
+def _due_or_edge(due: Any, descending: bool) -> Any:
+    """A due date, or for none the edge that sorts it last: +infinity ascending, -infinity
+    descending (the expressions of revision 006's two indexes)."""
+    edge: Any = literal_column("'-infinity'" if descending else "'infinity'")
+    return func.coalesce(due, sql_cast(edge, DateTime()))
+
+
+def sort_key(name: str, descending: bool) -> Any:
+    """The expression a sort orders by; an index (revision 003 or 006) serves each, with the
+    user's id first. A task without a due date sorts last in both directions."""
+    if name == "due_date":
+        return _due_or_edge(col(Task.due_date), descending)
+    columns: dict[str, Any] = {
+        "created_at": Task.created_at,
+        "updated_at": Task.updated_at,
+        "title": Task.title,
+        "priority": Task.priority,
+        "id": Task.id,
+    }
+    return col(columns[name])
+
+
+@lru_cache(maxsize=1024)
+def _list_statement(sort: str, has_after: bool, shape: FilterShape) -> Statement:
     name, descending = sort_column(sort)  # a SortOrder: never text from the client
-    column = _SORTABLE[name]
-    keys = [column] if name == "id" else [column, col(Task.id)]
-    where = _where(by_completed, has_q)
+    key = sort_key(name, descending)
+    keys = [key] if name == "id" else [key, col(Task.id)]
+    where = _where(shape)
     if has_after:
         after = [param("after_id", Task.id)]
-        if name != "id":
-            after.insert(0, param("key", column))
-        before_or_after = (
-            row_of(*keys) < row_of(*after) if descending else row_of(*keys) > row_of(*after)
-        )
-        where.append(before_or_after)
+        if name == "due_date":  # the cursor holds the task's due date, or null
+            after.insert(0, _due_or_edge(param("key", Task.due_date), descending))
+        elif name != "id":
+            after.insert(0, param("key", key))
+        beyond = row_of(*keys) < row_of(*after) if descending else row_of(*keys) > row_of(*after)
+        where.append(beyond)
     order = [key.desc() if descending else key.asc() for key in keys]
-    # Without q the count comes from task_counts, along each row.
-    query = select(Task) if has_q else select(Task, _counted(by_completed).label(_TOTAL))
+    # Unfiltered or by completion alone, the count comes from task_counts, along each row.
+    query = select(Task, _counted(shape.completed).label(_TOTAL)) if shape.counted else select(Task)
     return compile_statement(query.where(*where).order_by(*order).limit(bindparam("limit")))
 
 
 def all_statements() -> dict[str, Statement]:
-    """Every statement this repository runs, each shape by name (tests/db/test_statements.py
-    compiles, snapshots and prepares them all)."""
-    found = {"get": _GET, "counts": _COUNTS, "create": _CREATE}
+    """Every fixed statement of this repository, and the shapes of the built ones that tell
+    their construction apart: each sort (with and without a cursor, unfiltered and by
+    completion), each filter alone, all filters at once, each PATCH field alone and PUT's
+    full set. tests/db/test_statements.py snapshots and prepares them; it also compiles and
+    prepares every other combination."""
+    found = {
+        "get": _GET,
+        "counts": _COUNTS,
+        "create": _CREATE,
+        "schedule next occurrence": _SCHEDULE_NEXT,
+        "tags": _TAGS,
+    }
     for versioned in (False, True):
         tag = " if-match" if versioned else ""
         found[f"delete{tag}"] = _DELETE[versioned]
         found[f"toggle{tag}"] = _TOGGLE[versioned]
-        for size in range(1, len(_WRITABLE) + 1):
-            for names in combinations(_WRITABLE, size):
-                found[f"update {','.join(names)}{tag}"] = _update_statement(names, versioned)
-    for by_completed in (False, True):
-        found[f"count q{' completed' if by_completed else ''}"] = _count_statement(by_completed)
-    both = (False, True)
-    for sort, after, by_completed, has_q in product(SORT_ORDERS, both, both, both):
-        flags = [("after", after), ("completed", by_completed), ("q", has_q)]
-        shape = " ".join(["list", sort, *(flag for flag, on in flags if on)])
-        found[shape] = _list_statement(sort, after, by_completed, has_q)
+        found[f"update (PUT){tag}"] = update_statement(tuple(_WRITABLE), versioned)
+        for name in _WRITABLE:
+            found[f"update {name}{tag}"] = update_statement((name,), versioned)
+    for shape_name, shape in FILTER_SHAPES.items():
+        found[f"count {shape_name}"] = _count_statement(shape)
+    for sort in SORT_ORDERS:
+        for after in (False, True):
+            for by_completed in (False, True):
+                flags = " ".join(["after"] * after + ["completed"] * by_completed)
+                shape = FilterShape(completed=by_completed)
+                found[f"list {sort} {flags}".rstrip()] = _list_statement(sort, after, shape)
+        found[f"list {sort} after, every filter"] = _list_statement(sort, True, EVERY_FILTER)
+    for shape_name, shape in FILTER_SHAPES.items():
+        found[f"list -created_at {shape_name}"] = _list_statement("-created_at", False, shape)
     return found
+
+
+EVERY_FILTER = FilterShape(True, True, True, True, True, True, True)
+FILTER_SHAPES = {
+    "q": FilterShape(q=True),
+    "priority": FilterShape(priorities=True),
+    "tag": FilterShape(tags=True),
+    "due_before": FilterShape(due_before=True),
+    "due_after": FilterShape(due_after=True),
+    "overdue": FilterShape(overdue=True),
+    "not overdue": FilterShape(overdue=False),
+    "every filter": EVERY_FILTER,
+}
 
 
 def _naive(value: datetime) -> datetime:
@@ -331,6 +560,9 @@ def _naive(value: datetime) -> datetime:
 def in_utc(row: dict[str, Any]) -> TaskRow:
     """The row as a TaskRow: timestamps marked UTC, the count column of a page dropped."""
     row.pop(_TOTAL, None)
+    for name in ("due_date", "remind_at"):
+        if row[name] is not None:
+            row[name] = row[name].replace(tzinfo=UTC)
     return cast(TaskRow, mark_utc(row))
 
 

@@ -50,6 +50,43 @@ CATALOGUE = [
     Row("is_completed 'yes'", "POST", "{tasks}", 422, json={"title": "x", "is_completed": "yes"}),
     Row("is_completed 1", "POST", "{tasks}", 422, json={"title": "x", "is_completed": 1}),
     Row("title missing", "POST", "{tasks}", 422, json={"description": "d"}),
+    # task organization
+    Row("unknown priority", "POST", "{tasks}", 422, json={"title": "x", "priority": "urgent"}),
+    Row("priority null", "POST", "{tasks}", 422, json={"title": "x", "priority": None}),
+    Row("empty tag", "POST", "{tasks}", 422, json={"title": "x", "tags": [" "]}),
+    Row("tag too long", "POST", "{tasks}", 422, json={"title": "x", "tags": ["t" * 51]}),
+    Row(
+        "21 tags", "POST", "{tasks}", 422, json={"title": "x", "tags": [str(i) for i in range(21)]}
+    ),
+    Row("tags a string", "POST", "{tasks}", 422, json={"title": "x", "tags": "work"}),
+    Row("due_date malformed", "POST", "{tasks}", 422, json={"title": "x", "due_date": "31/12"}),
+    Row(
+        "due_date out of range",
+        "POST",
+        "{tasks}",
+        422,
+        json={"title": "x", "due_date": "9999-12-31T23:00:00-05:00"},
+    ),
+    Row("remind_at a number", "POST", "{tasks}", 422, json={"title": "x", "remind_at": 1}),
+    Row(
+        "recurrence without due_date",
+        "POST",
+        "{tasks}",
+        422,
+        json={"title": "x", "recurring_rule": "daily"},
+    ),
+    Row(
+        "recurrence interval 0",
+        "POST",
+        "{tasks}",
+        422,
+        json={
+            "title": "x",
+            "recurring_rule": "daily",
+            "due_date": "2026-12-01T00:00:00Z",
+            "recurring_interval": 0,
+        },
+    ),
     Row("empty object", "POST", "{tasks}", 422, json={}),
     Row("unknown field", "POST", "{tasks}", 422, json={"title": "x", "priority": 1}),
     Row("server field id", "POST", "{tasks}", 422, json={"title": "x", "id": 1}),
@@ -130,7 +167,12 @@ CATALOGUE = [
     Row("limit -1", "GET", "{tasks}?limit=-1", 422),
     Row("limit 10^9", "GET", "{tasks}?limit=1000000000", 422),
     Row("limit text", "GET", "{tasks}?limit=ten", 422),
-    Row("unknown sort", "GET", "{tasks}?sort=priority", 422),
+    Row("unknown sort", "GET", "{tasks}?sort=importance", 422),
+    Row("unknown priority filter", "GET", "{tasks}?priority=urgent", 422),
+    Row("empty tag filter", "GET", "{tasks}?tag=work,", 422),
+    Row("due_before not a date", "GET", "{tasks}?due_before=soon", 422),
+    Row("due_after without offset", "GET", "{tasks}?due_after=2026-01-01T00:00:00", 422),
+    Row("overdue 'maybe'", "GET", "{tasks}?overdue=maybe", 422),
     Row("unknown parameter", "GET", "{tasks}?page=2", 422),
     Row("completed 'maybe'", "GET", "{tasks}?completed=maybe", 422),
     Row("duplicate limit", "GET", "{tasks}?limit=1&limit=200", 422),
@@ -138,7 +180,8 @@ CATALOGUE = [
     Row("forged cursor", "GET", "{tasks}?cursor={cursor:forged}", 400),
     Row("truncated cursor", "GET", "{tasks}?cursor={cursor:truncated}", 400),
     Row("other user's cursor", "GET", "{tasks}?cursor={cursor:other-user}", 400),
-    Row("cursor of another sort", "GET", "{tasks}?sort=title&cursor={cursor:valid}", 400),
+    Row("cursor of another sort", "GET", "{tasks}?sort=title&cursor={cursor:valid}", 422),
+    Row("cursor of other filters", "GET", "{tasks}?priority=high&cursor={cursor:valid}", 422),
 ]
 
 

@@ -17,6 +17,7 @@ EXPECTED_OPERATIONS = {
     ("patch", "/api/{user_id}/tasks/{task_id}"),
     ("patch", "/api/{user_id}/tasks/{task_id}/complete"),
     ("delete", "/api/{user_id}/tasks/{task_id}"),
+    ("get", "/api/{user_id}/tags"),
     ("get", "/api/users/me"),
     ("delete", "/api/users/me"),
 }
@@ -110,16 +111,25 @@ def test_success_responses_document_their_headers(spec: dict[str, Any]) -> None:
 
 def test_the_task_schema_has_every_field(spec: dict[str, Any]) -> None:
     task = spec["components"]["schemas"]["TaskPublic"]
-    assert set(task["required"]) == {"id", "user_id", "title", "created_at", "updated_at"}
+    assert set(task["required"]) >= {"id", "user_id", "title", "created_at", "updated_at"}
+    assert set(task["required"]) >= {"tags", "due_date", "remind_at", "next_occurrence_id"}
     assert set(task["properties"]) == {
         "id",
         "user_id",
         "title",
         "description",
         "is_completed",
+        "priority",
+        "tags",
+        "due_date",
+        "remind_at",
+        "recurring_rule",
+        "recurring_interval",
+        "next_occurrence_id",
         "created_at",
         "updated_at",
     }
+    assert task["properties"]["priority"]["enum"] == ["low", "medium", "high"]
     create = spec["components"]["schemas"]["TaskCreate"]
     assert create["additionalProperties"] is False
     assert create["properties"]["title"]["maxLength"] == 500

@@ -9,6 +9,7 @@ shape. A change to a query shows up in the diff; after reviewing it, rewrite the
 
 import os
 import re
+from itertools import combinations, product
 from pathlib import Path
 
 import pytest
@@ -70,10 +71,42 @@ def test_postgresql_prepares_every_statement_and_psycopg_gets_every_value_by_nam
     each placeholder is one of the statement's named parameters."""
     statements = every_statement()
     lists = [name for name in statements if name.startswith("tasks: list ")]
-    assert len(lists) == len(SORT_ORDERS) * 2 * 2 * 2  # with or without: after, completed, q
+    assert len(lists) >= len(SORT_ORDERS) * 5  # each sort: after or not, completed or not, all
     for name, statement in statements.items():
         text, placeholders = numbered(statement.sql)
         assert placeholders == statement.params, name
+        db.execute(f"PREPARE checked AS {text}")
+        db.execute("DEALLOCATE checked")
+
+
+def test_every_other_combination_of_filters_and_patch_fields_prepares(db: TestDb) -> None:
+    """The shapes all_statements() leaves out of the snapshot: every combination of the list's
+    filters (with and without a cursor, for the sort keys that differ), and every set of
+    fields a PATCH may send."""
+    both = (False, True)
+    shapes = [
+        tasks.FilterShape(completed, q, priorities, tags, before, after, overdue)
+        for completed, q, priorities, tags, before, after in product(both, repeat=6)
+        for overdue in (None, False, True)
+    ]
+    built = [
+        tasks._list_statement(sort, after, shape)
+        for shape in shapes
+        for sort in ("-created_at", "due_date", "-priority")
+        for after in both
+    ]
+    built += [tasks._count_statement(shape) for shape in shapes if not shape.counted]
+    names = list(tasks._WRITABLE)
+    built += [
+        tasks.update_statement(fields, versioned)
+        for size in range(1, len(names) + 1)
+        for fields in combinations(names, size)
+        for versioned in both
+    ]
+    assert len(built) > 1500
+    for statement in built:
+        text, placeholders = numbered(statement.sql)
+        assert placeholders == statement.params
         db.execute(f"PREPARE checked AS {text}")
         db.execute("DEALLOCATE checked")
 

@@ -124,14 +124,21 @@ def triggers(url: URL) -> set[str]:
 
 def functions(url: URL) -> set[str]:
     """The functions of the public schema (the triggers' functions: the app defines no other)."""
-    rows = query(url, "SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace")
+    rows = query(  # our own functions, not an extension's (pg_trgm, revision 006)
+        url,
+        "SELECT proname FROM pg_proc p WHERE pronamespace = 'public'::regnamespace"
+        " AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')",
+    )
     return {str(name) for (name,) in rows}
 
 
-def start_upgrade(url: URL, name: str, config: Path | None = None) -> subprocess.Popen[str]:
-    """`alembic upgrade head`, its session named `name` in pg_stat_activity (PGAPPNAME)."""
+def start_upgrade(
+    url: URL, name: str, config: Path | None = None, target: str = "head"
+) -> subprocess.Popen[str]:
+    """`alembic upgrade head` (or `target`), its session named `name` in pg_stat_activity
+    (PGAPPNAME)."""
     return subprocess.Popen(
-        [str(ALEMBIC), *(["-c", str(config)] if config else []), "upgrade", "head"],
+        [str(ALEMBIC), *(["-c", str(config)] if config else []), "upgrade", target],
         cwd=BACKEND_DIR,
         env={**alembic_env(url), "PGAPPNAME": name},
         stdout=subprocess.PIPE,

@@ -25,6 +25,7 @@ from tests.migrations.helpers import (
     execute,
     functions,
     head,
+    query,
     run_alembic,
     script_directory,
     tables,
@@ -59,7 +60,17 @@ def test_upgrade_head_and_downgrades(empty_database: URL) -> None:
     ok(run_alembic(empty_database, "downgrade", "-1"))
     previous = script_directory().get_revision(head()).down_revision
     assert versions(empty_database) == [previous]
-    assert previous == "003"  # 004 undone: its table, triggers and function are gone
+    assert previous == "005"  # 006 undone: its indexes are gone, 005's columns stay
+    indexes = query(empty_database, "SELECT indexname FROM pg_indexes WHERE tablename = 'tasks'")
+    assert not [row for row in indexes if "priority" in str(row[0]) or "due" in str(row[0])]
+    assert query(
+        empty_database,
+        "SELECT count(*) FROM information_schema.columns"
+        " WHERE table_name = 'tasks' AND column_name = 'priority'",
+    ) == [(1,)]
+
+    ok(run_alembic(empty_database, "downgrade", "003"))
+    assert versions(empty_database) == ["003"]  # 004 undone: its table, triggers, function
     assert tables(empty_database) == SEED_TABLES
     assert triggers(empty_database) == UPDATED_AT_TRIGGERS
     assert functions(empty_database) == {"set_updated_at"}
@@ -87,7 +98,7 @@ def test_relation_already_exists_is_fixed_by_stamping(empty_database: URL) -> No
 
     ok(run_alembic(empty_database, "stamp", "head"))
     assert ok(run_alembic(empty_database, "current")).strip() == f"{head()} (head)"
-    assert triggers(empty_database) == set()  # stamping head skipped revisions 002 to 004
+    assert triggers(empty_database) == set()  # stamping head skipped revisions 002 to 006
     assert "task_counts" not in tables(empty_database)
 
     # The exact fix for the seed's tables: mark 001 as applied, then run what follows it.

@@ -1,6 +1,7 @@
 """The schema, read from PostgreSQL's catalogs: the seed's DDL exactly after revision 002 (001
 is the seed, 002 adds only triggers), and after each later revision the seed plus what it
-added: 003 an index on tasks, 004 the table task_counts, its function and triggers."""
+added: 003 an index on tasks, 004 the table task_counts, its function and triggers, 005 the
+task organization columns and their CHECK constraint, 006 their indexes."""
 
 from collections.abc import Iterator
 
@@ -49,7 +50,9 @@ WHERE NOT tgisinternal ORDER BY tgname
 FUNCTIONS = """
 SELECT p.proname, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid), l.lanname
 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-WHERE p.pronamespace = 'public'::regnamespace ORDER BY p.proname
+WHERE p.pronamespace = 'public'::regnamespace
+  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')  -- pg_trgm's
+ORDER BY p.proname
 """
 NOW = "CURRENT_TIMESTAMP"
 TIMESTAMP = "timestamp without time zone"
@@ -108,6 +111,49 @@ TRIGGERS_004 = [
         ("TRUNCATE", ""),
     ]
 ]
+COLUMNS_005 = [
+    ("tasks", "priority", "task_priority", True, "'medium'::task_priority"),
+    ("tasks", "tags", "text[]", True, "'{}'::text[]"),
+    ("tasks", "due_date", TIMESTAMP, False, None),
+    ("tasks", "remind_at", TIMESTAMP, False, None),
+    ("tasks", "recurring_rule", "task_recurrence", False, None),
+    ("tasks", "recurring_interval", "smallint", True, "1"),
+    ("tasks", "next_occurrence_id", "integer", False, None),
+]
+CONSTRAINT_005 = (
+    "tasks",
+    "ck_tasks_recurrence_needs_due_date",
+    "CHECK (((recurring_rule IS NULL) OR (due_date IS NOT NULL)))",
+)
+INDEXES_006 = [
+    (
+        "ix_tasks_tags",
+        "CREATE INDEX ix_tasks_tags ON public.tasks USING gin (tags)",
+    ),
+    (
+        "ix_tasks_user_id_due_first_id",
+        "CREATE INDEX ix_tasks_user_id_due_first_id ON public.tasks USING btree"
+        " (user_id, COALESCE(due_date, '-infinity'::timestamp without time zone), id)",
+    ),
+    (
+        "ix_tasks_user_id_due_last_id",
+        "CREATE INDEX ix_tasks_user_id_due_last_id ON public.tasks USING btree"
+        " (user_id, COALESCE(due_date, 'infinity'::timestamp without time zone), id)",
+    ),
+    (
+        "ix_tasks_user_id_priority_id",
+        "CREATE INDEX ix_tasks_user_id_priority_id ON public.tasks USING btree"
+        " (user_id, priority, id)",
+    ),
+]
+# Only where the server has pg_trgm (not the embedded pgserver): revision 006.
+TRIGRAM_INDEXES_006 = [
+    (
+        f"ix_tasks_{column}_trgm",
+        f"CREATE INDEX ix_tasks_{column}_trgm ON public.tasks USING gin ({column} gin_trgm_ops)",
+    )
+    for column in ("description", "title")
+]
 FUNCTION_002 = ("set_updated_at", "", "trigger", "plpgsql")
 FUNCTION_004 = ("task_counts_apply", "", "trigger", "plpgsql")
 
@@ -125,8 +171,13 @@ def schema(request: pytest.FixtureRequest, databases: Databases) -> Iterator[URL
     databases.drop(url)
 
 
+def has_pg_trgm(url: URL) -> bool:
+    return bool(query(url, "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'"))
+
+
 def test_columns_types_nullability_and_defaults(schema: URL) -> None:
-    added = COLUMNS_004 if revision_of(schema) >= 4 else []
+    revision = revision_of(schema)
+    added = (COLUMNS_005 if revision >= 5 else []) + (COLUMNS_004 if revision >= 4 else [])
     assert query(schema, COLUMNS) == [
         ("users", "id", "uuid", True, None),
         ("users", "email", "character varying(255)", True, None),
@@ -151,7 +202,8 @@ def test_columns_types_nullability_and_defaults(schema: URL) -> None:
 
 def test_keys_and_foreign_keys(schema: URL) -> None:
     """tasks.user_id has no ON DELETE action; task_counts.user_id cascades."""
-    added = CONSTRAINTS_004 if revision_of(schema) >= 4 else []
+    revision = revision_of(schema)
+    added = (CONSTRAINTS_004 if revision >= 4 else []) + ([CONSTRAINT_005] if revision >= 5 else [])
     seed = [
         ("tasks", "tasks_pkey", "PRIMARY KEY (id)"),
         ("tasks", "tasks_user_id_fkey", "FOREIGN KEY (user_id) REFERENCES users(id)"),
@@ -163,6 +215,8 @@ def test_keys_and_foreign_keys(schema: URL) -> None:
 def test_indexes(schema: URL) -> None:
     revision = revision_of(schema)
     added = ([INDEX_003] if revision >= 3 else []) + ([INDEX_004] if revision >= 4 else [])
+    if revision >= 6:
+        added += INDEXES_006 + (TRIGRAM_INDEXES_006 if has_pg_trgm(schema) else [])
     assert query(schema, INDEXES) == sorted(SEED_INDEXES + added)
 
 

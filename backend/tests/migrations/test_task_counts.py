@@ -30,7 +30,6 @@ from tests.migrations.helpers import (
     SEED_TABLES,
     UPDATED_AT_TRIGGERS,
     functions,
-    head,
     query,
     start_upgrade,
     succeeded,
@@ -399,7 +398,7 @@ def test_writes_in_flight_during_the_upgrade_are_counted_once(at_003: URL) -> No
         before.execute(
             "INSERT INTO tasks (user_id, title, is_completed) VALUES (%s, 'in flight', true)", (c,)
         )
-        migrating = start_upgrade(at_003, "migrating")
+        migrating = start_upgrade(at_003, "migrating", target="004")
         wait_for_session(at_003, "migrating", migrating, lock=True)
 
         def write_during() -> None:
@@ -524,6 +523,7 @@ def test_concurrent_mixed_writes_end_exact(migrated_database: URL) -> None:
 
 
 def test_downgrade_to_003_removes_the_table_triggers_and_function(migrated_database: URL) -> None:
+    command.downgrade(alembic_config(migrated_database), "004")  # the columns of 005 go first
     with connect(migrated_database) as conn:
         [alice] = add_users(conn.execute, 1)
         conn.execute(
@@ -533,7 +533,7 @@ def test_downgrade_to_003_removes_the_table_triggers_and_function(migrated_datab
         )
     tasks_before = query(migrated_database, "SELECT * FROM tasks ORDER BY id")
     assert assert_exact(fetcher(migrated_database)) == {alice: (2, 1)}
-    assert versions(migrated_database) == [head()] == ["004"]
+    assert versions(migrated_database) == ["004"]
 
     command.downgrade(alembic_config(migrated_database), "003")
 

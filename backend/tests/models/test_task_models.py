@@ -34,6 +34,13 @@ def row(**changes: Any) -> TaskRow:
         "title": 'Write "the guide" — ünïcode',
         "description": None,
         "is_completed": False,
+        "priority": "medium",
+        "tags": ["work"],
+        "due_date": None,
+        "remind_at": datetime(2026, 1, 3, 0, 0, tzinfo=UTC),
+        "recurring_rule": None,
+        "recurring_interval": 1,
+        "next_occurrence_id": None,
         "created_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
         "updated_at": datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=UTC),
     }
@@ -48,8 +55,9 @@ def test_taskrow_has_exactly_taskpublics_fields() -> None:
 def test_taskrow_types_match_taskpublics() -> None:
     """The same Python types; TaskPublic's timestamps are AwareDatetime, a datetime with a
     zone (TaskRow says so in its docstring: the repositories mark them UTC)."""
+    aware: dict[Any, Any] = {AwareDatetime: datetime, AwareDatetime | None: datetime | None}
     public = {
-        name: datetime if field.annotation is AwareDatetime else field.annotation
+        name: aware.get(field.annotation, field.annotation)
         for name, field in TaskPublic.model_fields.items()
     }
     assert typing.get_type_hints(TaskRow) == public
@@ -114,6 +122,11 @@ def test_defaults() -> None:
     assert query.model_dump() == {
         "completed": None,
         "q": None,
+        "priority": None,
+        "tag": None,
+        "due_before": None,
+        "due_after": None,
+        "overdue": None,
         "sort": "-created_at",
         "limit": 50,
         "cursor": None,
@@ -160,7 +173,7 @@ def test_every_sort_order(sort: str) -> None:
 @pytest.mark.parametrize(
     ("params", "field", "error"),
     [
-        ({"sort": "priority"}, "sort", "literal_error"),
+        ({"sort": "importance"}, "sort", "literal_error"),
         ({"sort": "created_at;drop"}, "sort", "literal_error"),
         ({"completed": "maybe"}, "completed", "bool_parsing"),
         ({"q": "x" * (TITLE_MAX_LENGTH + 1)}, "q", "string_too_long"),

@@ -49,15 +49,31 @@ def field(task: TaskRow, name: str) -> Any:
     return cast(Mapping[str, Any], task)[name]
 
 
+PRIORITY_RANK = {"low": 0, "medium": 1, "high": 2}  # the enum's order
+
+
 @dataclass(frozen=True)
 class Row:
     id: int
     title: str
     created_at: datetime  # naive UTC, as stored
     updated_at: datetime
+    priority: str = "medium"
+    due_date: datetime | None = None
 
     def key(self, column: str) -> Any:
         return getattr(self, column)
+
+    def sort_value(self, column: str, descending: bool) -> Any:
+        """What the sort compares: the enum's rank for priority; for the due date, tasks
+        without one come last in both directions."""
+        if column == "priority":
+            return PRIORITY_RANK[self.priority]
+        if column == "due_date":
+            if self.due_date is None:
+                return datetime.min if descending else datetime.max
+            return self.due_date
+        return self.key(column)
 
 
 @pytest.fixture
@@ -91,16 +107,18 @@ def insert_task(
     is_completed: bool = False,
     created_at: datetime = T0,
     updated_at: datetime | None = None,
+    priority: str = "medium",
+    due_date: datetime | None = None,
 ) -> Row:
     """A task inserted with plain SQL (the task_counts triggers count it all the same)."""
     updated_at = updated_at or created_at
     row = db.fetch_one(
-        "INSERT INTO tasks (user_id, title, description, is_completed, created_at, updated_at) "
-        "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-        (user_id, title, description, is_completed, created_at, updated_at),
+        "INSERT INTO tasks (user_id, title, description, is_completed, created_at, updated_at,"
+        " priority, due_date) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        (user_id, title, description, is_completed, created_at, updated_at, priority, due_date),
     )
     assert row is not None
-    return Row(row["id"], title, created_at, updated_at)
+    return Row(row["id"], title, created_at, updated_at, priority, due_date)
 
 
 def stored(db: TestDb, task_id: int) -> dict[str, Any] | None:
@@ -243,23 +261,31 @@ def test_reads_need_no_users_row(db: TestDb, repo: TaskRepository) -> None:
 @pytest.fixture
 def sortable(db: TestDb, alice: uuid.UUID, bob: uuid.UUID) -> list[Row]:
     """Alice's tasks, with ties on every sort key and ids in no particular key order."""
-    spec = [  # title, created_at offset, updated_at offset (seconds)
-        ("delta", 2, 5),
-        ("alpha", 1, 5),
-        ("charlie", 2, 1),
-        ("alpha", 3, 3),
-        ("bravo", 1, 3),
-        ("delta", 2, 2),
-        ("bravo", 0, 5),
-        ("alpha", 1, 3),
+    spec = [  # title, created_at offset, updated_at offset (seconds), priority, due (days)
+        ("delta", 2, 5, "high", None),
+        ("alpha", 1, 5, "low", 3),
+        ("charlie", 2, 1, "medium", 1),
+        ("alpha", 3, 3, "high", None),
+        ("bravo", 1, 3, "low", 3),
+        ("delta", 2, 2, "medium", -2),
+        ("bravo", 0, 5, "high", 1),
+        ("alpha", 1, 3, "medium", None),
     ]
     rows = []
-    for title, created, updated in spec:
-        created_at = T0 + timedelta(seconds=created)
-        updated_at = T0 + timedelta(seconds=updated)
-        rows.append(insert_task(db, alice, title, created_at=created_at, updated_at=updated_at))
-        # Bob's tasks share the keys and interleave the ids; they must never show up.
-        insert_task(db, bob, title, created_at=created_at, updated_at=updated_at)
+    for title, created, updated, priority, due in spec:
+        for user in (alice, bob):
+            # Bob's tasks share the keys and interleave the ids; they must never show up.
+            row = insert_task(
+                db,
+                user,
+                title,
+                created_at=T0 + timedelta(seconds=created),
+                updated_at=T0 + timedelta(seconds=updated),
+                priority=priority,
+                due_date=None if due is None else T0 + timedelta(days=due),
+            )
+            if user == alice:
+                rows.append(row)
     return rows
 
 
@@ -267,7 +293,7 @@ def expected_order(rows: list[Row], sort: str) -> list[Row]:
     name, descending = sort_column(sort)
     if name == "id":
         return sorted(rows, key=lambda r: r.id, reverse=descending)
-    return sorted(rows, key=lambda r: (r.key(name), r.id), reverse=descending)
+    return sorted(rows, key=lambda r: (r.sort_value(name, descending), r.id), reverse=descending)
 
 
 def position_of(row: Row, sort: str) -> Position:
@@ -283,10 +309,9 @@ def position_after(task: TaskRow, sort: str) -> Position:
     return Position(key=key, task_id=task["id"])
 
 
-def test_there_are_eight_sort_orders() -> None:
-    assert sorted(SORT_ORDERS) == sorted(
-        ["created_at", "-created_at", "updated_at", "-updated_at", "title", "-title", "id", "-id"]
-    )
+def test_there_are_twelve_sort_orders() -> None:
+    keys = ["created_at", "updated_at", "title", "due_date", "priority", "id"]
+    assert sorted(SORT_ORDERS) == sorted(keys + [f"-{key}" for key in keys])
 
 
 @pytest.mark.parametrize("sort", SORT_ORDERS)
@@ -963,6 +988,8 @@ def test_concurrent_writers_keep_the_total_exact(committed_url: URL) -> None:
             assert counts is not None
             page = await repo.list_page(user_id, TaskFilter(), "id", limit=1)
             done = await repo.list_page(user_id, TaskFilter(completed=True), "id", limit=1)
+            assert page.total is not None
+            assert done.total is not None
             return kept, (counts["total"], counts["completed"], page.total, done.total)
 
     kept, (total, completed, page_total, completed_total) = asyncio.run(scenario())

@@ -27,6 +27,7 @@ from src.models import (
     TaskUpdate,
 )
 from src.repositories import TaskFilter
+from src.repositories.tasks import COUNT_CAP
 
 router = APIRouter(
     prefix="/api/{user_id}/tasks",
@@ -46,7 +47,11 @@ _LIST_HEADERS = {
         "schema": {"type": "string"},
     },
     "X-Total-Count": {
-        "description": "How many tasks match the filters, on all pages",
+        "description": (
+            "How many tasks match the filters, on all pages. Absent when filters other than "
+            f"`completed` match more than {COUNT_CAP} tasks (counting further would cost more "
+            "than the page)"
+        ),
         "schema": {"type": "integer"},
     },
 }
@@ -85,19 +90,30 @@ async def list_tasks(
     codec: CursorCodecDep,
     query: Annotated[TaskListQuery, Query()],
 ) -> Response:
-    user_id, tasks = access.user_id, access.tasks
-    after = None if query.cursor is None else codec.decode(query.cursor, user_id, query.sort)
-    filters = TaskFilter(completed=query.completed, q=query.q)
+    user_id, tasks, scope = access.user_id, access.tasks, query.filter_scope()
+    after = None
+    if query.cursor is not None:
+        after = codec.decode(query.cursor, user_id, query.sort, scope)
+    filters = TaskFilter(
+        completed=query.completed,
+        q=query.q,
+        priorities=query.priorities(),
+        tags=query.tags(),
+        due_before=query.due_before,
+        due_after=query.due_after,
+        overdue=query.overdue,
+    )
     page = await tasks.list_page(user_id, filters, query.sort, query.limit + 1, after)
     rows = page.tasks
-    headers = {"X-Total-Count": str(page.total)}
+    headers = {} if page.total is None else {"X-Total-Count": str(page.total)}
     if len(rows) > query.limit:
         rows = rows[: query.limit]
         last = rows[-1]
         key = cast(dict[str, Any], last)[sort_column(query.sort)[0]]
         if isinstance(key, datetime):  # cursors carry a timestamp as stored: UTC, no zone
             key = key.replace(tzinfo=None)
-        cursor = codec.encode(user_id, query.sort, Position(key=key, task_id=last["id"]))
+        position = Position(key=key, task_id=last["id"])
+        cursor = codec.encode(user_id, query.sort, position, scope)
         headers["Link"] = f'<{request.url.include_query_params(cursor=cursor)}>; rel="next"'
     return Response(_TASKS.dump_json(rows), headers=headers, media_type=_JSON)
 

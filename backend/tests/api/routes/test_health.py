@@ -26,7 +26,7 @@ from tests.support.databases import Databases, alembic_config
 
 PROBLEM_JSON = "application/problem+json"
 FIRST_REVISION = "001"
-HEAD_REVISION = "004"  # task_counts
+HEAD_REVISION = "006"  # task organization indexes
 
 
 def head_revisions() -> list[str]:

@@ -1,0 +1,135 @@
+"""The task organization revisions (005, 006) on a table of 10^6 tasks while the API writes.
+
+Writers insert, update and complete tasks without pause while `alembic upgrade head` runs
+005 (catalog changes under a short ACCESS EXCLUSIVE lock) and 006 (VALIDATE CONSTRAINT and
+CREATE INDEX CONCURRENTLY, which never block writers). The longest a single write waited is
+printed (`pytest -s` shows it) and checked against the issue's target, 200 ms: a revision
+that rewrote the table or built an index without CONCURRENTLY would hold writers for seconds.
+Then `alembic downgrade 004` and `upgrade head` again, with the rows intact.
+"""
+
+import threading
+import time
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg.rows import DictRow, dict_row
+from sqlalchemy.engine import URL
+
+from src.db.urls import libpq_conninfo
+from tests.migrations.helpers import run_alembic, versions
+from tests.support.databases import Databases, upgrade
+
+TASKS = 1_000_000
+USERS = 1_000
+WRITERS = 4
+MAX_WAIT_SECONDS = 0.200
+
+
+def connect(url: URL) -> psycopg.Connection[DictRow]:
+    return psycopg.connect(libpq_conninfo(url), autocommit=True, row_factory=dict_row)
+
+
+@pytest.fixture(scope="module")
+def million(databases: Databases) -> Iterator[URL]:
+    """A database at revision 004 holding 10^6 tasks of 1,000 users."""
+    url = databases.create()
+    upgrade(url, "004")
+    with connect(url) as conn:
+        conn.execute(
+            "INSERT INTO users (id, email) SELECT md5('u' || u)::uuid, 'u' || u || '@example.com'"
+            " FROM generate_series(1, %s) AS u",
+            (USERS,),
+        )
+        conn.execute(
+            "INSERT INTO tasks (user_id, title, description, is_completed)"
+            " SELECT md5('u' || (1 + i %% %s))::uuid, 'Task ' || i, 'row ' || i, i %% 3 = 0"
+            " FROM generate_series(1, %s) AS i",
+            (USERS, TASKS),
+        )
+        conn.execute("VACUUM ANALYZE tasks")
+    yield url
+    databases.drop(url)
+
+
+class Writers:
+    """WRITERS threads writing to tasks as the API does, each write timed."""
+
+    def __init__(self, url: URL) -> None:
+        self.url, self.stop = url, threading.Event()
+        self.waits: list[float] = []
+        self.errors: list[BaseException] = []
+        self.threads = [threading.Thread(target=self._run, args=(n,)) for n in range(WRITERS)]
+
+    def _run(self, n: int) -> None:
+        try:
+            with connect(self.url) as conn:
+                row = conn.execute("SELECT id FROM users ORDER BY id OFFSET %s LIMIT 1", (n,))
+                found = row.fetchone()
+                assert found is not None
+                user = found["id"]
+                while not self.stop.is_set():
+                    for statement, params in (
+                        (
+                            "INSERT INTO tasks (user_id, title) VALUES (%s, 'online') RETURNING id",
+                            (user,),
+                        ),
+                        (
+                            "UPDATE tasks SET is_completed = NOT is_completed"
+                            " WHERE id = (SELECT max(id) FROM tasks WHERE user_id = %s)",
+                            (user,),
+                        ),
+                    ):
+                        started = time.monotonic()
+                        conn.execute(statement, params)
+                        self.waits.append(time.monotonic() - started)
+        except BaseException as error:  # reported by the test
+            self.errors.append(error)
+
+    def __enter__(self) -> "Writers":
+        for thread in self.threads:
+            thread.start()
+        time.sleep(0.5)  # writing before the revision starts
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        time.sleep(0.5)  # and after it ends
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+
+def test_revisions_005_and_006_keep_writers_flowing_on_a_million_tasks(million: URL) -> None:
+    with connect(million) as conn:
+        basic_before = conn.execute("SELECT count(*) AS n, sum(id) AS s FROM tasks").fetchone()
+    with Writers(million) as writers:
+        started = time.monotonic()
+        result = run_alembic(million, "upgrade", "head")
+        upgrade_seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert not writers.errors, writers.errors
+    longest = max(writers.waits)
+    print(
+        f"\n005+006 on {TASKS:,} tasks: upgrade {upgrade_seconds:.1f} s; {len(writers.waits):,}"
+        f" writes meanwhile; longest wait {longest * 1000:.0f} ms"
+    )
+    assert versions(million) == ["006"]
+    assert longest < MAX_WAIT_SECONDS, f"a writer waited {longest * 1000:.0f} ms"
+    with connect(million) as conn:
+        invalid = conn.execute(
+            "SELECT count(*) AS n FROM pg_index WHERE indrelid = 'tasks'::regclass"
+            " AND NOT indisvalid"
+        ).fetchone()
+        assert invalid == {"n": 0}
+        after = conn.execute("SELECT count(*) AS n FROM tasks WHERE title <> 'online'").fetchone()
+        assert after == {"n": TASKS}  # the Basic rows, all there
+
+    # Rolled back and forward again: the Basic data survives both ways.
+    assert run_alembic(million, "downgrade", "004").returncode == 0
+    with connect(million) as conn:
+        rows = conn.execute(
+            "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
+        ).fetchone()
+        assert rows == basic_before
+    assert run_alembic(million, "upgrade", "head").returncode == 0
