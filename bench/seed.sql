@@ -18,7 +18,8 @@ SELECT i,
        md5('bench-user-' || CASE WHEN i %% %(stride)s = 0 THEN %(users)s
                                  ELSE (i - i / %(stride)s - 1) %% %(users)s END)::uuid,
        'Task ' || i || ': ' || substr(md5(i::text), 1, 24)
-           || CASE WHEN i %% 1000 = 0 THEN ' quarterly review' ELSE '' END,
+           || CASE WHEN i %% 1000 = 0 THEN ' quarterly review' ELSE '' END
+           || CASE WHEN i %% 20000 = 0 THEN ' annual audit' ELSE '' END,
        CASE WHEN i %% 4 = 0 THEN NULL
             ELSE 'Seeded by bench/seed.sql as row ' || i || ' of the benchmark table' END,
        i %% 3 = 0,

@@ -47,9 +47,10 @@ ORGANIZATION_QUERIES = {
     "s-due-open": ("sort due_date, open", "sort=due_date&completed=false"),
     "s-priority": ("sort -priority", "sort=-priority"),
     "s-priority-open": ("sort -priority, open", "sort=-priority&completed=false"),
-    "q-rare": ("search, rare word", "q=quarterly"),
-    "q-common": ("search, common word", "q=seeded"),
-    "q-rare-sorted": ("search rare word, sort due_date", "q=quarterly&sort=due_date"),
+    "q-rare": ("search, rare word (audit)", "q=audit"),
+    "q-uncommon": ("search, word in 1% (quarterly)", "q=quarterly"),
+    "q-common": ("search, common word (seeded)", "q=seeded"),
+    "q-rare-sorted": ("search rare word, sort due_date", "q=audit&sort=due_date"),
 }
 ORGANIZATION = [
     Scenario(key, title, "list.lua") for key, (title, _) in ORGANIZATION_QUERIES.items()

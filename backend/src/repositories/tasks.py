@@ -3,7 +3,8 @@
 Every statement is a SQLModel expression over the table models, compiled once
 (src/db/statements.py) and run on the request's psycopg connection: each method sends one
 statement on its success path (a second one only to tell a missing task from a stale
-If-Match, to count a filtered list, or to schedule a recurring task's next occurrence).
+If-Match, to count a list whose page came back empty, or to schedule a recurring task's
+next occurrence).
 `select(Task)` reads every column of the model, so a column added to `Task` is read
 everywhere.
 """
@@ -47,9 +48,6 @@ from src.repositories._rows import mark_utc
 
 _STALE = "the task changed since the version in If-Match; fetch it again"
 _MISSING = "no such task"
-# A filtered list's X-Total-Count counts at most this many tasks (docs/api.md): past it the
-# header is left out, so a search for a common word never counts a whole list.
-COUNT_CAP = 1000
 # Fields a client may change, in the order a SET clause names them.
 _WRITABLE: dict[str, Any] = {
     "title": Task.title,
@@ -128,7 +126,9 @@ class FilterShape:
 @dataclass(frozen=True)
 class Page:
     tasks: list[TaskRow]
-    total: int | None  # tasks matching the filters, on all pages; None: more than COUNT_CAP
+    # Tasks matching the filters, on all pages; None when only a count over the user's tasks
+    # could tell (filters other than completion, beyond the first page): not counted.
+    total: int | None
 
 
 class TaskRepository:
@@ -160,24 +160,20 @@ class TaskRepository:
             params["key"], params["after_id"] = after.key, after.task_id
         rows = await self.session.fetch_all(_list_statement(sort, after is not None, shape), params)
         total: int | None
-        if rows and shape.counted:
-            total = int(rows[0][_TOTAL] or 0)
+        if shape.counted:  # task_counts knows, whatever the page
+            total = int(rows[0][_TOTAL] or 0) if rows else await self.count(user_id, filters)
         elif after is None and len(rows) < limit:  # the first page is the whole list
             total = len(rows)
         else:
-            total = await self.count(user_id, filters)
+            # Counting the matches of a filter means reading every one of them: a common word
+            # among 100,000 tasks cost a hundred times the page (docs/performance.md).
+            total = None
         return Page([in_utc(row) for row in rows], total)
 
-    async def count(self, user_id: uuid.UUID, filters: TaskFilter) -> int | None:
-        """How many tasks match; None past COUNT_CAP. Unfiltered or by completion alone, read
-        from task_counts (kept by triggers, revision 004): the same cost at 10 tasks as at 10
-        million."""
-        shape = filters.shape
-        if not shape.counted:
-            params = {"user_id": user_id, "cap": COUNT_CAP + 1, **filters.params(utcnow())}
-            row = await self.session.fetch_one(_count_statement(shape), params)
-            found = int(row["n"]) if row else 0
-            return None if found > COUNT_CAP else found
+    async def count(self, user_id: uuid.UUID, filters: TaskFilter) -> int:
+        """How many tasks there are, or how many are (not) completed: read from task_counts
+        (kept by triggers, revision 004), the same cost at 10 tasks as at 10 million."""
+        assert filters.shape.counted, "only completion is counted"
         row = await self.session.fetch_one(_COUNTS, {"user_id": user_id})
         if row is None:
             return 0
@@ -442,13 +438,6 @@ def _where(shape: FilterShape) -> list[ColumnElement[bool]]:
     return conditions
 
 
-@lru_cache(maxsize=256)
-def _count_statement(shape: FilterShape) -> Statement:
-    """How many tasks match, counting no further than the `cap` parameter."""
-    matching = select(col(Task.id)).where(*_where(shape)).limit(bindparam("cap")).subquery()
-    return compile_statement(select(func.count().label("n")).select_from(matching))
-
-
 _TOTAL = "matching_total"
 
 
@@ -526,8 +515,6 @@ def all_statements() -> dict[str, Statement]:
         found[f"update (PUT){tag}"] = update_statement(tuple(_WRITABLE), versioned)
         for name in _WRITABLE:
             found[f"update {name}{tag}"] = update_statement((name,), versioned)
-    for shape_name, shape in FILTER_SHAPES.items():
-        found[f"count {shape_name}"] = _count_statement(shape)
     for sort in SORT_ORDERS:
         for after in (False, True):
             for by_completed in (False, True):

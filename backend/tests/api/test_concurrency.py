@@ -324,6 +324,37 @@ def test_concurrent_toggles_are_serialized(
     no_leak()
 
 
+def test_concurrent_completions_of_a_recurring_task_create_one_next_occurrence(
+    no_leak: Callable[[], None], http: httpx.Client, committed_engine: Engine
+) -> None:
+    """A double click, or two devices: every completion answers 200 with the same next
+    occurrence, and exactly one exists."""
+    user = make_user()
+    body = {"title": "standup", "due_date": "2026-12-01T09:00:00Z", "recurring_rule": "daily"}
+    response = http.post(user.tasks_url, json=body, headers=user.headers)
+    assert response.status_code == 201
+    task_id = response.json()["id"]
+    complete = partial(
+        http.patch,
+        user.task_url(task_id) + "/complete",
+        json={"is_completed": True},
+        headers=user.headers,
+    )
+    responses = simultaneously([complete] * 20)
+
+    assert [r.status_code for r in responses] == [200] * 20, failures(responses)
+    next_ids = {r.json()["next_occurrence_id"] for r in responses}
+    assert len(next_ids) == 1
+    (next_id,) = next_ids
+    rows = query(
+        committed_engine,
+        "SELECT id, due_date, is_completed FROM tasks WHERE title = 'standup' ORDER BY id",
+    )
+    assert [(row.id, row.is_completed) for row in rows] == [(task_id, True), (next_id, False)]
+    assert rows[1].due_date == datetime(2026, 12, 2, 9, 0)
+    no_leak()
+
+
 # --- pagination while others write ---------------------------------------------------------
 
 MAX_MUTATIONS = 60

@@ -95,7 +95,6 @@ def test_every_other_combination_of_filters_and_patch_fields_prepares(db: TestDb
         for sort in ("-created_at", "due_date", "-priority")
         for after in both
     ]
-    built += [tasks._count_statement(shape) for shape in shapes if not shape.counted]
     names = list(tasks._WRITABLE)
     built += [
         tasks.update_statement(fields, versioned)
@@ -103,7 +102,7 @@ def test_every_other_combination_of_filters_and_patch_fields_prepares(db: TestDb
         for fields in combinations(names, size)
         for versioned in both
     ]
-    assert len(built) > 1500
+    assert len(built) > 1000
     for statement in built:
         text, placeholders = numbered(statement.sql)
         assert placeholders == statement.params

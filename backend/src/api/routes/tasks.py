@@ -27,7 +27,6 @@ from src.models import (
     TaskUpdate,
 )
 from src.repositories import TaskFilter
-from src.repositories.tasks import COUNT_CAP
 
 router = APIRouter(
     prefix="/api/{user_id}/tasks",
@@ -48,9 +47,9 @@ _LIST_HEADERS = {
     },
     "X-Total-Count": {
         "description": (
-            "How many tasks match the filters, on all pages. Absent when filters other than "
-            f"`completed` match more than {COUNT_CAP} tasks (counting further would cost more "
-            "than the page)"
+            "How many tasks match the filters, on all pages. With a filter other than "
+            "`completed`, only when the whole list is on this page (counting every match would "
+            "cost more than the page)"
         ),
         "schema": {"type": "integer"},
     },
