@@ -62,17 +62,17 @@ class DbSession:
     async def execute(self, statement: Statement, params: Params | None = None) -> int:
         """Run a statement; the number of rows it affected."""
         connection = await self.connection()
-        cursor = await connection.execute(statement.sql, params)
+        cursor = await connection.execute(statement.sql, params, prepare=statement.prepare)
         return cursor.rowcount
 
     async def fetch_one(self, statement: Statement, params: Params | None = None) -> Row | None:
         connection = await self.connection()
-        cursor = await connection.execute(statement.sql, params)
+        cursor = await connection.execute(statement.sql, params, prepare=statement.prepare)
         return await cursor.fetchone()
 
     async def fetch_all(self, statement: Statement, params: Params | None = None) -> list[Row]:
         connection = await self.connection()
-        cursor = await connection.execute(statement.sql, params)
+        cursor = await connection.execute(statement.sql, params, prepare=statement.prepare)
         return await cursor.fetchall()
 
     async def finish(self, error: BaseException | None) -> None:

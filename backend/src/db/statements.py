@@ -34,19 +34,26 @@ _DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """A compiled statement: its text for psycopg and the names of the values it takes."""
+    """A compiled statement: its text for psycopg, the names of the values it takes, and
+    whether psycopg may prepare it (None: after a few runs, psycopg's default; False: never,
+    so that PostgreSQL plans every run for its own values)."""
 
     sql: str
     params: frozenset[str]
+    prepare: bool | None = None
 
 
 class StatementError(ValueError):
     """A statement that cannot be compiled once and run with named values."""
 
 
-def compile_statement(statement: Executable) -> Statement:
+def compile_statement(statement: Executable, *, prepare: bool | None = None) -> Statement:
     """`statement` as psycopg runs it. Raises StatementError for what would need work at
-    request time (see the module's docstring)."""
+    request time (see the module's docstring).
+
+    `prepare=False` for a statement whose best plan depends on its values (a search pattern:
+    a rare word is found through the trigram index, a common one by reading the list in
+    order); a prepared statement soon runs a generic plan that knows no value."""
     assert isinstance(statement, ClauseElement)
     compiled = cast(SQLCompiler, statement.compile(dialect=_DIALECT))
     names = compiled.bind_names  # each bind parameter, and its name in the text
@@ -61,7 +68,7 @@ def compile_statement(statement: Executable) -> Statement:
     )
     if baked:
         raise StatementError(f"values baked into the statement: {baked}; use named bindparams")
-    return Statement(compiled.string, frozenset(names.values()))
+    return Statement(compiled.string, frozenset(names.values()), prepare)
 
 
 def param(name: str, column: Any) -> BindParameter[Any]:
