@@ -35,6 +35,10 @@ class FieldConflictError(InvalidFieldError):
 
     status, slug, title = 409, "conflict", "Conflict"
 
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(field, message)
+        self.detail = "the request conflicts with the stored task"
+
 
 class UnauthorizedError(DomainError):
     status, slug, title = 401, "unauthorized", "Unauthorized"
