@@ -19,13 +19,14 @@ class InvalidRequestError(DomainError):
 
 
 class InvalidFieldError(DomainError):
-    """A field whose value the schema accepts but the stored state refuses (e.g. clearing
-    the due date of a recurring task): 422, named like a validation error."""
+    """A field whose value the schema accepts but the service refuses (a cursor of other
+    filters): 422, named like a validation error."""
 
     status, slug, title = 422, "validation", "Validation failed"
+    summary: ClassVar[str] = "the request has invalid fields"
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__("the request has invalid fields")
+        super().__init__(self.summary)
         self.field, self.message = field, message
 
 
@@ -34,10 +35,7 @@ class FieldConflictError(InvalidFieldError):
     without a due date, clearing a recurring task's due date): 409, naming the field."""
 
     status, slug, title = 409, "conflict", "Conflict"
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(field, message)
-        self.detail = "the request conflicts with the stored task"
+    summary = "the request conflicts with the stored task"
 
 
 class UnauthorizedError(DomainError):

@@ -118,6 +118,7 @@ def test_clearing_the_due_date_of_a_recurring_task_is_a_409_and_changes_nothing(
     url = alice.task_url(task["id"])
     response = client.patch(url, json={"due_date": None}, headers=alice.headers)
     assert response.status_code == 409  # conflicts with the stored rule
+    assert response.json()["detail"] == "the request conflicts with the stored task"
     assert response.json()["errors"][0]["field"] == "body.due_date"
     assert client.get(url, headers=alice.headers).json()["due_date"] == "2026-12-31T15:00:00Z"
     # Setting a rule on a task without a due date, in a later request, is refused too.
