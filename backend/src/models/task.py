@@ -422,9 +422,13 @@ class TaskListQuery(BaseModel):
         return value
 
     def filter_scope(self) -> str:
-        """The filters, as a short fingerprint: a cursor is good for these filters alone."""
+        """The filters, as a short fingerprint: a cursor is good for these filters alone.
+        Empty for an unfiltered list, so that the cursors issued before filters existed
+        (they carry no scope) keep working across the deploy that added them."""
         filters = self.model_dump(mode="json", exclude={"sort", "limit", "cursor"})
         filters["priority"], filters["tag"] = self.priorities(), self.tags()
+        if all(value is None for value in filters.values()):
+            return ""
         text = json.dumps(filters, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -1,12 +1,15 @@
 """Priorities, tags, due dates, reminders and recurrence through the API: what a frontend of
 the assignment's Intermediate and Advanced levels sends, and what it gets back."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from src.core.pagination import CursorCodec, _b64
+from src.core.settings import Settings
 from tests.support.api_users import ApiUser, parse_utc
 from tests.support.db import TestDb
 
@@ -353,3 +356,31 @@ def test_tags_lists_the_callers_tags_with_their_counts(
         {"tag": "work", "count": 2},
     ]
     assert client.get(f"/api/{alice.sub}/tags", headers=bob.headers).status_code == 403
+
+
+def test_a_cursor_issued_before_filters_existed_still_pages_an_unfiltered_list(
+    client: TestClient, alice: ApiUser, settings: Settings
+) -> None:
+    """Cursors carried no filter scope before revision 005's deploy; a client paging across
+    that deploy keeps going on an unfiltered list."""
+    made = [create(client, alice, title=f"t{i}") for i in range(3)]
+    first = client.get(alice.tasks_url, params={"limit": 1}, headers=alice.headers).json()[0]
+    assert first["id"] == made[-1]["id"]
+    # The old payload, signed as the old codec signed it: no "f".
+    payload = json.dumps(
+        {
+            "u": str(alice.user_id),
+            "s": "-created_at",
+            "k": first["created_at"][:-1],
+            "i": first["id"],
+        },
+        separators=(",", ":"),
+    ).encode()
+    codec = CursorCodec(settings.cursor_secret.get_secret_value())
+    old = f"{_b64(payload)}.{_b64(codec._sign(payload))}"
+    rest = client.get(alice.tasks_url, params={"cursor": old}, headers=alice.headers)
+    assert titles(rest) == ["t1", "t0"]
+    filtered = client.get(
+        alice.tasks_url, params={"cursor": old, "priority": "medium"}, headers=alice.headers
+    )
+    assert filtered.status_code == 422
