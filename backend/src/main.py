@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from psycopg import Error as DatabaseError
 from sqlalchemy.engine import URL
@@ -14,6 +13,7 @@ from sqlalchemy.engine import URL
 from src.api import docs, problems
 from src.api.middleware import (
     BodySizeLimitMiddleware,
+    LoggedCORSMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
@@ -91,8 +91,9 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
     app.openapi = problems.problem_json_openapi(app)  # type: ignore[method-assign]
     # add_middleware wraps: the last one added is the outermost.
     app.add_middleware(
-        CORSMiddleware,
+        LoggedCORSMiddleware,
         allow_origins=settings.cors_origins,
+        allow_credentials=settings.cors_credentials,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
         expose_headers=[

@@ -22,7 +22,8 @@ def test_the_uncommented_values_are_valid_development_settings() -> None:
     active = dict(re.findall(r"^([A-Z][A-Z0-9_]+)=(.*)$", text, flags=re.MULTILINE))
     settings = Settings(_env_file=None, **{k.lower(): v for k, v in active.items()})
     assert settings.app_env == "development"
-    assert settings.cors_origins == ["http://localhost:3000"]
+    assert settings.cors_origins == ["http://localhost:3000", "http://127.0.0.1:3000"]
+    assert settings.cors_credentials
 
 
 def test_its_placeholders_are_refused_in_production() -> None:

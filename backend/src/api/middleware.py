@@ -10,8 +10,10 @@ import time
 import uuid
 from typing import Any
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from src.api.problems import problem_response
@@ -19,6 +21,7 @@ from src.core.logs import request_id_var
 from src.core.metrics import observe_request
 
 access_log = logging.getLogger("task_api.access")
+cors_log = logging.getLogger("task_api.cors")
 
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
@@ -147,3 +150,32 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class LoggedCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, except that a refused preflight grants nothing (Starlette's 400
+    still carries Allow-Methods, Allow-Credentials...) and is logged as a warning: the
+    browser shows the user only "blocked by CORS policy", so the server's log is where the
+    cause must be."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 200:
+            # Starlette's body names what failed: "Disallowed CORS origin, headers".
+            text = bytes(response.body).decode()
+            reason = text.removeprefix("Disallowed CORS ")
+            cors_log.warning(
+                "CORS preflight refused (%s): origin=%r method=%r headers=%r",
+                reason,
+                request_headers.get("origin"),
+                request_headers.get("access-control-request-method"),
+                request_headers.get("access-control-request-headers"),
+                extra={
+                    "cors_refused": reason,
+                    "origin": request_headers.get("origin"),
+                    "allowed_origins": self.allow_origins,
+                },
+            )
+            vary = response.headers.get("vary")
+            return PlainTextResponse(text, 400, headers={"Vary": vary} if vary else None)
+        return response

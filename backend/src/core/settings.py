@@ -5,6 +5,7 @@ in production (see `_refuse_unsafe_production_values`), so a misconfigured deplo
 start-up instead of serving with a guessable secret.
 """
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -17,6 +18,9 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 # The placeholder shipped in .env.example; development may use it, production may not.
 PLACEHOLDER_SECRET = "change-me-dev-only-secret-at-least-32-bytes"  # noqa: S105
 MIN_SECRET_BYTES = 32
+# The Next.js dev server, by both names a developer may open it with.
+DEVELOPMENT_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
+_ORIGIN = re.compile(r"https?://[^/\s?#]+")
 
 
 class Settings(BaseSettings):
@@ -73,7 +77,13 @@ class Settings(BaseSettings):
     # Signs pagination cursors so that a client cannot forge or reuse another user's cursor.
     cursor_secret: SecretStr = SecretStr(PLACEHOLDER_SECRET)
 
+    # Browser origins allowed by CORS, exact (scheme://host[:port]): `localhost` and
+    # `127.0.0.1` are two origins. Unset outside production: the Next.js dev server's two.
     cors_origins: Annotated[list[str], NoDecode] = []
+    # Access-Control-Allow-Credentials: true, for frontends that fetch with
+    # `credentials: "include"`. Unset: on unless CORS_ORIGINS is '*' (browsers refuse it
+    # there). The API reads no cookie, so a credentialed request is granted nothing more.
+    cors_allow_credentials: bool | None = None
 
     # Prometheus metrics at /metrics; protected by a bearer token when one is set.
     metrics_enabled: bool = True
@@ -85,6 +95,34 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"CORS_ORIGINS: {origin!r} is not an origin; write scheme://host[:port], "
+                    "without a path or a trailing slash (a browser sends exactly that)"
+                )
+        return origins
+
+    @model_validator(mode="after")
+    def _cors_defaults(self) -> "Settings":
+        if "cors_origins" not in self.model_fields_set and self.app_env != "production":
+            object.__setattr__(self, "cors_origins", list(DEVELOPMENT_ORIGINS))
+        if self.cors_allow_credentials and "*" in self.cors_origins:
+            raise ValueError(
+                "CORS_ALLOW_CREDENTIALS=true needs an explicit CORS_ORIGINS list: browsers "
+                "refuse credentials from '*'; name the frontend's origins"
+            )
+        return self
+
+    @property
+    def cors_credentials(self) -> bool:
+        if self.cors_allow_credentials is not None:
+            return self.cors_allow_credentials
+        return "*" not in self.cors_origins
 
     @field_validator("embedded_pgdata")
     @classmethod

@@ -122,3 +122,40 @@ def test_a_refused_production_configuration_does_not_print_secrets(
 def test_hs256_secret_falls_back_to_the_placeholder_outside_production(app_env: str) -> None:
     assert settings(app_env=app_env).hs256_secret == PLACEHOLDER_SECRET
     assert settings(app_env=app_env, jwt_jwks_url="https://id/jwks").hs256_secret is None
+
+
+def test_development_allows_the_nextjs_dev_origins_by_default() -> None:
+    configured = settings()
+    assert configured.cors_origins == ["http://localhost:3000", "http://127.0.0.1:3000"]
+    assert configured.cors_credentials
+
+
+def test_production_allows_no_origin_by_default() -> None:
+    values = {k: v for k, v in PRODUCTION.items() if k != "cors_origins"}
+    assert settings(**values).cors_origins == []
+
+
+def test_an_empty_origin_list_allows_none_in_development() -> None:
+    assert settings(cors_origins="").cors_origins == []
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://localhost:3000/", "localhost:3000", "https://app.example/path", "null"]
+)
+def test_an_origin_with_a_path_or_without_a_scheme_is_refused(origin: str) -> None:
+    with pytest.raises(ValidationError, match="is not an origin") as refused:
+        settings(cors_origins=f"https://ok.example,{origin}")
+    assert repr(origin) in str(refused.value)
+
+
+def test_credentials_with_any_origin_are_refused_at_start_up() -> None:
+    with pytest.raises(ValidationError, match="needs an explicit CORS_ORIGINS list"):
+        settings(cors_origins="*", cors_allow_credentials="true")
+
+
+def test_any_origin_without_the_credentials_setting_sends_no_credentials() -> None:
+    assert not settings(cors_origins="*").cors_credentials
+
+
+def test_credentials_can_be_switched_off() -> None:
+    assert not settings(cors_allow_credentials="false").cors_credentials
