@@ -199,10 +199,6 @@ class TaskCreate(_ClientInput, _Schedule, TaskBase):
         return self
 
 
-class TaskReplace(TaskCreate):
-    """PUT body: every field is replaced; omitted optional fields return to their defaults."""
-
-
 class TaskUpdate(_ClientInput):
     """PATCH body (JSON merge patch): only the fields sent change; null clears description,
     due_date, remind_at and recurring_rule."""
@@ -242,6 +238,18 @@ class TaskUpdate(_ClientInput):
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)
+
+
+class TaskReplace(TaskUpdate):
+    """PUT body: the title, and any other field to change. Omitted fields keep their values
+    (frontends rename with `{"title"}` alone: a reset of what they did not send would undo
+    a completed task); null clears description, due_date, remind_at and recurring_rule."""
+
+    title: Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=TITLE_MAX_LENGTH),
+        PydanticField(json_schema_extra=_TITLE_SCHEMA),
+    ]
 
 
 # Fields a PATCH may change but not clear.

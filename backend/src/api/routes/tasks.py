@@ -171,7 +171,7 @@ async def read_task(
 @router.put(
     "/{task_id}",
     response_model=TaskPublic,
-    summary="Replace a task's title, description and completion",
+    summary="Update a task: its title, and whatever else is sent (omitted fields are kept)",
     responses={200: {"headers": _ETAG}, **responses(404, 412), **body_errors()},
 )
 async def replace_task(
@@ -182,7 +182,7 @@ async def replace_task(
 ) -> Response:
     versions = parse_if_match(if_match, task_id)
     return _task_response(
-        await access.tasks.update(access.user_id, task_id, body.model_dump(), versions)
+        await access.tasks.update(access.user_id, task_id, body.changes(), versions)
     )
 
 

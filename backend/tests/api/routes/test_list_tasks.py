@@ -114,9 +114,9 @@ def test_the_total_follows_creates_toggles_and_deletes(
     )
     client.put(
         alice.task_url(oats["id"]),
-        json={"title": "Oats", "is_completed": True},
+        json={"title": "Oats", "description": None, "is_completed": True},
         headers=alice.headers,
-    )  # the PUT also drops the description, and "milk" with it
+    )  # the PUT also clears the description, and "milk" with it
     assert _totals(client, alice) == {"all": 3, "done": 2, "open": 1, "q": 1, "q done": 1}
 
     client.patch(alice.task_url(bread["id"]), json={"title": "Milk bread"}, headers=alice.headers)

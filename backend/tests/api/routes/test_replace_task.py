@@ -6,20 +6,55 @@ from tests.support.api_users import ApiUser, create_task, parse_utc
 from tests.support.db import TestDb
 
 
-def test_replaces_every_field(client: TestClient, alice: ApiUser) -> None:
-    task = create_task(client, alice, title="old", description="old d", is_completed=True)
+def test_a_rename_keeps_every_field_it_does_not_send(client: TestClient, alice: ApiUser) -> None:
+    # What real frontends send to rename: the title alone. Nothing else may be lost.
+    task = create_task(
+        client,
+        alice,
+        title="old",
+        description="old d",
+        is_completed=True,
+        priority="high",
+        tags=["work"],
+        due_date="2030-01-02T03:04:05Z",
+    )
 
     response = client.put(alice.task_url(task["id"]), json={"title": "new"}, headers=alice.headers)
 
     assert response.status_code == 200
-    replaced = response.json()
-    # Omitted optional fields return to their defaults: that is what "replace" means.
-    assert replaced["title"] == "new"
-    assert replaced["description"] is None
-    assert replaced["is_completed"] is False
-    assert replaced["created_at"] == task["created_at"]
-    assert parse_utc(replaced["updated_at"]) > parse_utc(task["updated_at"])
-    assert client.get(alice.task_url(task["id"]), headers=alice.headers).json() == replaced
+    renamed = response.json()
+    assert renamed == {**task, "title": "new", "updated_at": renamed["updated_at"]}
+    assert renamed["is_completed"] is True
+    assert parse_utc(renamed["updated_at"]) > parse_utc(task["updated_at"])
+    assert client.get(alice.task_url(task["id"]), headers=alice.headers).json() == renamed
+
+
+def test_fields_sent_are_changed_and_null_clears_description(
+    client: TestClient, alice: ApiUser
+) -> None:
+    task = create_task(client, alice, title="t", description="d", due_date="2030-01-02T00:00:00Z")
+
+    response = client.put(
+        alice.task_url(task["id"]),
+        json={"title": "t2", "description": None, "is_completed": True, "priority": "low"},
+        headers=alice.headers,
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["title"], body["description"], body["is_completed"]) == ("t2", None, True)
+    assert (body["priority"], body["due_date"]) == ("low", "2030-01-02T00:00:00Z")
+
+
+def test_null_for_a_field_that_cannot_be_empty_is_a_422(client: TestClient, alice: ApiUser) -> None:
+    task = create_task(client, alice, title="kept", is_completed=True)
+    for field in ("is_completed", "priority", "tags", "recurring_interval"):
+        response = client.put(
+            alice.task_url(task["id"]), json={"title": "x", field: None}, headers=alice.headers
+        )
+        assert response.status_code == 422, field
+        assert field in response.text
+    assert client.get(alice.task_url(task["id"]), headers=alice.headers).json() == task
 
 
 def test_if_match_with_the_current_tag_applies(client: TestClient, alice: ApiUser) -> None:
@@ -85,6 +120,8 @@ def test_requires_a_title_and_refuses_server_fields(client: TestClient, alice: A
     for body in (
         {},
         {"description": "only"},
+        {"title": None},
+        {"title": ""},
         {"title": "x", "id": 5},
         {"title": "x", "user_id": "u"},
     ):

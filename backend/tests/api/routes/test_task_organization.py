@@ -136,12 +136,20 @@ def test_clearing_the_due_date_of_a_recurring_task_is_a_409_and_changes_nothing(
     assert client.patch(url, json=both, headers=alice.headers).status_code == 422
 
 
-def test_put_replaces_the_new_fields_like_the_old_ones(client: TestClient, alice: ApiUser) -> None:
-    task = create(client, alice, priority="high", tags=["a"], due_date=DUE)
-    replaced = client.put(alice.task_url(task["id"]), json={"title": "u"}, headers=alice.headers)
-    assert replaced.status_code == 200
-    body = replaced.json()
-    assert (body["priority"], body["tags"], body["due_date"]) == ("medium", [], None)
+def test_put_keeps_the_new_fields_it_does_not_send_and_clears_what_is_null(
+    client: TestClient, alice: ApiUser
+) -> None:
+    task = create(client, alice, priority="high", tags=["a"], due_date=DUE, remind_at=DUE)
+    renamed = client.put(alice.task_url(task["id"]), json={"title": "u"}, headers=alice.headers)
+    assert renamed.status_code == 200
+    body = renamed.json()
+    assert (body["priority"], body["tags"], body["due_date"]) == ("high", ["a"], task["due_date"])
+    cleared = client.put(
+        alice.task_url(task["id"]),
+        json={"title": "u", "tags": [], "due_date": None, "remind_at": None},
+        headers=alice.headers,
+    ).json()
+    assert (cleared["priority"], cleared["tags"], cleared["due_date"]) == ("high", [], None)
 
 
 # -- recurrence ------------------------------------------------------------------------------
