@@ -19,7 +19,7 @@ from src.api.middleware import (
 )
 from src.api.rate_limit import RateLimiter
 from src.api.routes import health, metrics, tags, tasks, users
-from src.auth import TokenVerifier
+from src.auth import SessionResolver, TokenVerifier
 from src.core.logs import configure_logging
 from src.core.metrics import worker_exited
 from src.core.pagination import CursorCodec
@@ -63,6 +63,8 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
             yield
         finally:
             gc.unfreeze()
+            if app.state.session_resolver is not None:  # its HTTP client is on this loop
+                await app.state.session_resolver.aclose()
             await pool.close()
             worker_exited()
 
@@ -79,6 +81,15 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
     app.state.db_pool = None  # set by the lifespan
     app.state.session_factory = pool_session_factory(app)
     app.state.token_verifier = TokenVerifier(settings)
+    app.state.session_resolver = (
+        SessionResolver(
+            settings.better_auth_url,
+            issuer=settings.session_issuer or settings.better_auth_url,
+            cache_seconds=settings.better_auth_session_cache_seconds,
+        )
+        if settings.better_auth_url is not None
+        else None
+    )
     app.state.cursor_codec = CursorCodec(settings.cursor_secret.get_secret_value())
     app.state.schema_gate = SchemaGate()
     app.state.rate_limiter = (

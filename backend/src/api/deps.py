@@ -15,7 +15,15 @@ import anyio.to_thread
 from fastapi import Depends, Path, Request
 from fastapi.exceptions import RequestValidationError
 
-from src.auth import Claims, InvalidTokenError, SigningKeysUnavailableError, TokenVerifier
+from src.auth import (
+    Claims,
+    InvalidTokenError,
+    SessionResolver,
+    SessionsUnavailableError,
+    SigningKeysUnavailableError,
+    TokenVerifier,
+    looks_like_jwt,
+)
 from src.core.errors import (
     ForbiddenError,
     ServiceUnavailableError,
@@ -68,22 +76,31 @@ def _bearer_token(request: Request) -> str:
 async def authenticate(request: Request) -> Claims:
     """The verified claims of the bearer token, after counting the request against the
     caller's rate limit (when one is configured). Nothing here touches the database."""
-    claims = await _verify(request.app.state.token_verifier, _bearer_token(request))
+    state = request.app.state
+    claims = await _verify(state.token_verifier, state.session_resolver, _bearer_token(request))
     request.state.user_id = str(claims.user_id)  # for the access log line
     if request.app.state.rate_limiter is not None:
         await _count_request(request, claims)
     return claims
 
 
-async def _verify(verifier: TokenVerifier, token: str) -> Claims:
+async def _verify(verifier: TokenVerifier, sessions: SessionResolver | None, token: str) -> Claims:
+    """A JWT's claims, or (with BETTER_AUTH_URL) the user of a Better Auth session token."""
     try:
+        if not looks_like_jwt(token):
+            if sessions is None:
+                raise InvalidTokenError(
+                    "malformed token: not a JWT (a Better Auth session token needs "
+                    "BETTER_AUTH_URL on this API)"
+                )
+            return await sessions.resolve(token)
         claims = verifier.remembered(token)
         if claims is not None:
             return claims
         if verifier.may_fetch_keys:  # a JWKS refetch is network I/O: keep it off the loop
             return await anyio.to_thread.run_sync(verifier.verify, token)
         return verifier.verify(token)
-    except SigningKeysUnavailableError as exc:
+    except (SigningKeysUnavailableError, SessionsUnavailableError) as exc:
         raise ServiceUnavailableError(str(exc)) from None
     except InvalidTokenError as exc:
         raise UnauthorizedError(str(exc)) from None

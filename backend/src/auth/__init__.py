@@ -1,5 +1,7 @@
-"""Who is calling: bearer-token (JWT) verification against a JWKS and/or an HS256 secret."""
+"""Who is calling: bearer tokens, JWTs verified against a JWKS and/or an HS256 secret, or
+Better Auth session tokens resolved through Better Auth."""
 
+from src.auth.better_auth import SessionResolver, SessionsUnavailableError, looks_like_jwt
 from src.auth.tokens import (
     Claims,
     InvalidTokenError,
@@ -11,7 +13,10 @@ from src.auth.tokens import (
 __all__ = [
     "Claims",
     "InvalidTokenError",
+    "SessionResolver",
+    "SessionsUnavailableError",
     "SigningKeysUnavailableError",
     "TokenVerifier",
+    "looks_like_jwt",
     "user_id_for",
 ]

@@ -188,13 +188,17 @@ class TokenVerifier:
 
 
 def _claims_from(payload: dict[str, Any]) -> Claims:
-    subject = payload["sub"]  # required, and a string (PyJWT's verify_sub)
-    if not subject:
-        raise InvalidTokenError("sub claim missing")
     issuer = payload.get("iss")
     if issuer is not None and not isinstance(issuer, str):
         raise InvalidTokenError("iss claim invalid")
-    email = payload.get("email")
+    return claims_for(payload["sub"], payload.get("email"), issuer)  # sub: required, a str
+
+
+def claims_for(subject: str, email: object, issuer: str | None) -> Claims:
+    """Claims for a subject and email, whatever kind of token named them (a JWT's `sub` and
+    `email`; a Better Auth session's user `id` and `email`), with the user id `user_id_for`."""
+    if not subject:
+        raise InvalidTokenError("sub claim missing")
     if email is not None and not (
         isinstance(email, str)
         and "@" in email

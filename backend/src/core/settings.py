@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -21,6 +22,7 @@ MIN_SECRET_BYTES = 32
 # The Next.js dev server, by both names a developer may open it with.
 DEVELOPMENT_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
 _ORIGIN = re.compile(r"https?://[^/\s?#]+")
+_BASE_URL = re.compile(r"https?://[^/\s?#]+(/[^\s?#]*)?")
 
 
 class Settings(BaseSettings):
@@ -73,6 +75,14 @@ class Settings(BaseSettings):
     # An unknown `kid` refetches the key set at most once per this many seconds, so a flood
     # of tokens with made-up key ids cannot turn into a flood of requests to the issuer.
     jwt_jwks_min_refresh_seconds: float = Field(default=5.0, ge=0)
+
+    # Better Auth's base URL (e.g. https://app.example.com): bearer tokens that are not JWTs
+    # are then Better Auth session tokens, resolved through its /api/auth/get-session and
+    # remembered for BETTER_AUTH_SESSION_CACHE_SECONDS (at most 60, never past the session's
+    # expiry). Their user is mapped with JWT_ISSUER, or this URL's origin when that is unset
+    # (the `iss` Better Auth's JWT plugin signs with), so both token kinds name one user.
+    better_auth_url: str | None = None
+    better_auth_session_cache_seconds: float = Field(default=60.0, ge=0, le=60)
 
     # Signs pagination cursors so that a client cannot forge or reuse another user's cursor.
     cursor_secret: SecretStr = SecretStr(PLACEHOLDER_SECRET)
@@ -130,7 +140,28 @@ class Settings(BaseSettings):
         # A relative EMBEDDED_PGDATA means the same folder from backend/ (alembic) and the root.
         return value if value.is_absolute() else REPO_ROOT / value
 
-    @field_validator("jwt_jwks_url", "jwt_issuer", "jwt_audience", "redis_url", mode="before")
+    @field_validator("better_auth_url")
+    @classmethod
+    def _better_auth_url_is_http(cls, value: str | None) -> str | None:
+        if value is not None and not _BASE_URL.fullmatch(value):
+            raise ValueError(
+                f"BETTER_AUTH_URL: {value!r} is not an http(s) URL such as https://app.example.com"
+            )
+        return value.rstrip("/") if value is not None else None
+
+    @property
+    def session_issuer(self) -> str | None:
+        """The issuer that session tokens' users are mapped with (see better_auth_url)."""
+        if self.better_auth_url is None:
+            return None
+        if self.jwt_issuer is not None:
+            return self.jwt_issuer
+        parts = urlsplit(self.better_auth_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @field_validator(
+        "jwt_jwks_url", "jwt_issuer", "jwt_audience", "redis_url", "better_auth_url", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -159,3 +159,18 @@ def test_any_origin_without_the_credentials_setting_sends_no_credentials() -> No
 
 def test_credentials_can_be_switched_off() -> None:
     assert not settings(cors_allow_credentials="false").cors_credentials
+
+
+def test_better_auth_url_maps_session_users_with_the_jwt_issuer_or_its_origin() -> None:
+    assert settings().session_issuer is None
+    configured = settings(better_auth_url="https://app.example/base/")
+    assert configured.better_auth_url == "https://app.example/base"
+    assert configured.session_issuer == "https://app.example"  # Better Auth's default `iss`
+    issuer = settings(better_auth_url="https://app.example", jwt_issuer="https://id.example")
+    assert issuer.session_issuer == "https://id.example"
+
+
+@pytest.mark.parametrize("url", ["app.example", "ftp://app.example", "https://"])
+def test_better_auth_url_must_be_an_http_url(url: str) -> None:
+    with pytest.raises(ValidationError, match="BETTER_AUTH_URL"):
+        settings(better_auth_url=url)
