@@ -9,7 +9,6 @@ service.
 
 import json
 import re
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
@@ -31,6 +29,7 @@ from sqlalchemy.engine import URL
 from src.core.settings import Settings
 from src.main import create_app
 from tests.support.api_users import make_user
+from tests.support.browser import chromium
 from tests.support.live_server import LiveServer
 
 ASSETS = {
@@ -161,8 +160,6 @@ def test_urls_follow_the_root_path_behind_a_proxy(settings: Settings) -> None:
 
 # --- in a real browser (integration tier) -------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT = 30.0  # seconds: a bound against hangs, never an expectation of speed
 
 
@@ -174,37 +171,8 @@ def server(settings: Settings, committed_url: URL) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def browser() -> Iterator[webdriver.Chrome]:
-    """Debian's chromium, headless, with a fresh profile and its network requests logged."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM  # with the driver path below: Selenium Manager never runs
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        for argument in (
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            # Without these, chromium's own background traffic (updates, sync, field trials)
-            # would show up among the page's requests and be refused offline.
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=1280,2400",
-            f"--user-data-dir={profile}",
-        ):
-            options.add_argument(argument)
-        # Chrome DevTools Network.* events, read back with get_log("performance").
-        options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-        driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-        try:
-            # The start-up tab (chrome://new-tab-page) is not the page under test: leave it
-            # and forget what it logged.
-            driver.get("about:blank")
-            browser_log(driver, "performance")
-            browser_log(driver, "browser")
-            yield driver
-        finally:
-            driver.quit()
+    with chromium(network_log=True) as driver:
+        yield driver
 
 
 def browser_log(driver: webdriver.Chrome, kind: str) -> list[dict[str, Any]]:
