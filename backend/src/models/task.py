@@ -4,6 +4,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self, get_args
 
@@ -133,22 +134,28 @@ class TaskBase(SQLModel):
     description: str | None = Field(
         default=None, max_length=DESCRIPTION_MAX_LENGTH, schema_extra=_TEXT_SCHEMA
     )
-    is_completed: bool = False
+    is_completed: bool = Field(default=False, description="Done or not (default false)")
     priority: Priority = Field(default=DEFAULT_PRIORITY, description="low, medium (default), high")
     tags: Tags = Field(
         default_factory=list,
         description=(
             f"Labels, compared case-insensitively (stored trimmed and lower-cased, each once); "
-            f"at most {TAGS_MAX}, each 1-{TAG_MAX_LENGTH} characters without commas"
+            f"at most {TAGS_MAX}, each 1-{TAG_MAX_LENGTH} characters without commas "
+            "(default none)"
         ),
     )
     due_date: datetime | None = Field(default=None, description="Deadline (RFC 3339), in UTC")
     remind_at: datetime | None = Field(default=None, description="When to remind, in UTC")
     recurring_rule: Recurrence | None = Field(
         default=None,
-        description="Every `recurring_interval` days, weeks, months or years; needs due_date",
+        description=(
+            "Every `recurring_interval` days, weeks, months or years; needs due_date "
+            "(default null: not recurring)"
+        ),
     )
-    recurring_interval: Interval = Field(default=1, description="1 = every day/week/month/year")
+    recurring_interval: Interval = Field(
+        default=1, description="1 = every day/week/month/year (default 1)"
+    )
 
 
 class _ClientInput(SQLModel):
@@ -186,11 +193,24 @@ _DUE_GIVEN: dict[str, Any] = {"properties": {"due_date": {"type": "string"}}}
 _DUE_REQUIRED: dict[str, Any] = {**_DUE_GIVEN, "required": ["due_date"]}
 
 
+def _request_schema(**extra: Any) -> Callable[[dict[str, Any]], None]:
+    """A request body's JSON Schema without `default`s: openapi-typescript (at its defaults)
+    types a component property that has one as required, so `{"title": "Buy milk"}` would not
+    compile against TaskCreate. The defaults are in the descriptions instead."""
+
+    def adjust(schema: dict[str, Any]) -> None:
+        for prop in schema.get("properties", {}).values():
+            prop.pop("default", None)
+        schema.update(extra)
+
+    return adjust
+
+
 class TaskCreate(_ClientInput, _Schedule, TaskBase):
     model_config = ConfigDict(  # type: ignore[assignment]
-        json_schema_extra={"if": _RULE_SET, "then": _DUE_REQUIRED}
+        json_schema_extra=_request_schema(**{"if": _RULE_SET, "then": _DUE_REQUIRED})
     )
-    is_completed: StrictBool = False
+    is_completed: StrictBool = Field(default=False, description="Done or not (default false)")
 
     @model_validator(mode="after")
     def _recurrence_needs_due_date(self) -> Self:
@@ -203,7 +223,9 @@ class TaskUpdate(_ClientInput):
     """PATCH body (JSON merge patch): only the fields sent change; null clears description,
     due_date, remind_at and recurring_rule."""
 
-    model_config = ConfigDict(json_schema_extra={"if": _RULE_SET, "then": _DUE_GIVEN})
+    model_config = ConfigDict(
+        json_schema_extra=_request_schema(**{"if": _RULE_SET, "then": _DUE_GIVEN})
+    )
 
     # Optional but never null: SkipJsonSchema keeps `null` out of the OpenAPI document; the
     # length limits sit on the str member (on the union they would not accept an explicit null).
@@ -327,6 +349,10 @@ class Task(TaskBase, table=True):
 
 
 class TaskPublic(TaskBase):
+    # Every field is in every response: required in the response schema, defaults or not, so
+    # generated clients type `is_completed` as `boolean`, not `boolean | undefined`.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # type: ignore[assignment]
+
     id: int
     user_id: uuid.UUID
     tags: list[str]

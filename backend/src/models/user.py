@@ -3,6 +3,7 @@
 import uuid
 from datetime import datetime
 
+from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
 from src.models._common import UTCDateTime, created_at_field, updated_at_field
@@ -26,6 +27,9 @@ class User(UserBase, table=True):
 
 
 class UserPublic(UserBase):
+    # Every field is in every response: required in the response schema (see TaskPublic).
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # type: ignore[assignment]
+
     id: uuid.UUID
     created_at: UTCDateTime
     updated_at: UTCDateTime
