@@ -20,7 +20,7 @@ Create Date: 2026-12-01 23:14:52.961263
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401  (autogenerate renders sqlmodel.sql.sqltypes.AutoString)
+import sqlmodel  # autogenerate may render sqlmodel.sql.sqltypes.AutoString
 from alembic import op
 from sqlalchemy.dialects import postgresql
 

@@ -82,8 +82,10 @@ def run_alembic(
 
 
 def copy_of_alembic(directory: Path) -> Path:
-    """alembic.ini and alembic/ (env.py, template, versions) copied; returns the ini's path."""
+    """alembic.ini and alembic/ (env.py, template, versions) copied, with pyproject.toml for
+    the ruff hooks' settings; returns the ini's path."""
     shutil.copy(BACKEND_DIR / "alembic.ini", directory)
+    shutil.copy(BACKEND_DIR / "pyproject.toml", directory)
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(BACKEND_DIR / "alembic", directory / "alembic", ignore=ignore)
     return directory / "alembic.ini"
