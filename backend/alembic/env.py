@@ -1,23 +1,38 @@
 """Alembic environment: the application's models and settings, one migrator at a time.
 
-The database URL comes from the application settings (DATABASE_URL, or the embedded server
-when it is unset). Tests override it with `config.attributes["database_url"]`, or hand over an
-open connection with `config.attributes["connection"]` (pytest-alembic does).
+The database URL comes from the application settings (DATABASE_URL from the environment,
+the repository's `.env` or backend/.env, or the embedded server when it is unset); every
+command first says which database it acts on and where that came from. Tests override it
+with `config.attributes["database_url"]`, or hand over an open connection with
+`config.attributes["connection"]` (pytest-alembic does).
+
+Two guards against a database whose alembic_version and objects disagree
+(src/db/schema_objects.py): an upgrade that fails on tables Alembic did not make stops with
+what it found and the one safe next step instead of a traceback, and a stamp the database's
+objects do not back (the migration guide's `alembic stamp head` on the seed's tables) is
+refused and rolled back, with the stamp that is true.
 """
 
 import logging
 import time
+from collections.abc import Collection, Mapping, Sequence
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
+from alembic.runtime.migration import MigrationContext, MigrationInfo
+from alembic.util import CommandError
 from sqlalchemy import Connection, create_engine, pool, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 import src.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from src.core.settings import get_settings
+from src.core.settings import database_url_source, get_settings
 from src.db.pool import resolve_database_url
-from src.db.urls import normalize_database_url
+from src.db.schema_objects import SchemaObject, SchemaObjects, schema_objects
+from src.db.schema_state import read_status_sync
+from src.db.urls import mask, normalize_database_url
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -49,8 +64,68 @@ def _include_object(
 def _database_url() -> URL:
     override = config.attributes.get("database_url")
     if override is not None:
-        return normalize_database_url(str(override))
-    return resolve_database_url(get_settings())
+        url = normalize_database_url(str(override))
+        log.info("database %s (given by the caller)", mask(url))
+        return url
+    settings = get_settings()
+    url = resolve_database_url(settings)
+    log.info("database %s, from %s", mask(url), database_url_source(settings))
+    return url
+
+
+def _refuse_unbacked_stamp(
+    ctx: MigrationContext, step: MigrationInfo, heads: Collection[Any], run_args: Mapping[str, Any]
+) -> None:
+    """After each step: a stamp up to a revision whose objects are missing is refused (the
+    exception rolls the stamp back)."""
+    if not (step.is_stamp and step.is_upgrade):
+        return
+    assert ctx.connection is not None
+    objects = schema_objects()
+    row = ctx.connection.execute(objects.statement, objects.params).mappings().one()
+    present = objects.present(row)
+    for head in sorted(heads):
+        missing = objects.missing_through(head, present)
+        if missing:
+            raise CommandError(_unbacked_stamp_message(head, missing, objects, present))
+
+
+def _unbacked_stamp_message(
+    head: str,
+    missing: Sequence[SchemaObject],
+    objects: SchemaObjects,
+    present: frozenset[SchemaObject],
+) -> str:
+    never_ran = sorted({o.revision for o in missing})
+    revisions = ("revision " if len(never_ran) == 1 else "revisions ") + ", ".join(never_ran)
+    shown = objects.shown_revision(present)
+    if shown is None:
+        holds = "It holds none of the revisions' objects: run `alembic upgrade head`"
+    else:
+        holds = (
+            f"Its objects are those of revision {shown}: run "
+            f"`alembic stamp {shown} && alembic upgrade head`"
+        )
+    return (
+        f"refusing to stamp {head}: the database lacks {', '.join(str(o) for o in missing)} "
+        f"({revisions} never ran), and a stamp runs nothing. {holds} (docs/migrations.md)."
+    )
+
+
+def _run(connection: Connection) -> None:
+    """Run the command's migrations; an upgrade that fails on tables Alembic did not make
+    stops with what the database holds and the safe next step."""
+    _configure(connection)
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+    except DBAPIError:
+        connection.rollback()
+        status = read_status_sync(connection)
+        connection.rollback()
+        if not status.found and status.present:
+            raise CommandError(status.describe()) from None
+        raise
 
 
 def _acquire_migration_lock(connection: Connection) -> None:
@@ -75,6 +150,7 @@ def _configure(connection: Connection) -> None:
         compare_type=True,
         compare_server_default=True,
         include_object=_include_object,
+        on_version_apply=_refuse_unbacked_stamp,
         # Each revision commits on its own: a failing revision leaves the database at the
         # revision before it, schema and data, thanks to PostgreSQL's transactional DDL.
         transaction_per_migration=True,
@@ -102,9 +178,7 @@ def run_migrations_online() -> None:
         # before it.
         if given.in_transaction():
             given.commit()
-        _configure(given)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(given)
         return
 
     engine = create_engine(_database_url(), poolclass=pool.NullPool)
@@ -112,9 +186,7 @@ def run_migrations_online() -> None:
         with engine.connect() as connection:
             _acquire_migration_lock(connection)
             try:
-                _configure(connection)
-                with context.begin_transaction():
-                    context.run_migrations()
+                _run(connection)
             finally:
                 connection.rollback()
                 connection.execute(

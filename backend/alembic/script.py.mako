@@ -19,6 +19,12 @@ down_revision: str | None = ${repr(down_revision)}
 branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
 depends_on: str | Sequence[str] | None = ${repr(depends_on)}
 
+# What shows that this revision ran: objects it creates, by name ("relations": tables,
+# indexes, views, sequences; "functions": "name(argument types)"; "types"). Checked before
+# `alembic upgrade` and `stamp`, and behind /readyz (src/db/schema_objects.py); required by
+# tests/migrations/test_schema_objects.py.
+SCHEMA_OBJECTS: dict[str, list[str]] = {}
+
 
 def upgrade() -> None:
     ${upgrades if upgrades else "pass"}

@@ -156,7 +156,7 @@ async def _log_schema_status(pool: Pool) -> None:
     if status.current:
         log.info("database schema at %s", ", ".join(sorted(status.found)))
     else:
-        log.warning("%s; API requests get 503 until `make migrate` runs", status.describe())
+        log.warning("%s; API requests get 503 until then", status.describe())
 
 
 def _default_app() -> FastAPI:

@@ -20,6 +20,10 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What shows that this revision ran: objects it creates, by name (src/db/schema_objects.py
+# checks them before `alembic upgrade` and `stamp`, and behind /readyz).
+SCHEMA_OBJECTS: dict[str, list[str]] = {"relations": ["users", "tasks", "ix_tasks_user_id"]}
+
 # squawk's findings on this revision's SQL (tests/migrations/test_squawk.py), and why each is
 # accepted: the tables are brand new, and their shape is the seed's DDL, reproduced exactly.
 SQUAWK_IGNORE: dict[str, str] = {

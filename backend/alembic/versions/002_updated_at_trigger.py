@@ -20,6 +20,10 @@ down_revision: str | None = "001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What shows that this revision ran: objects it creates, by name (src/db/schema_objects.py
+# checks them before `alembic upgrade` and `stamp`, and behind /readyz).
+SCHEMA_OBJECTS: dict[str, list[str]] = {"functions": ["set_updated_at()"]}
+
 # squawk's findings on this revision's SQL (tests/migrations/test_squawk.py), and why each is
 # accepted. A revision that locks tables that are already in use should SET lock_timeout
 # (and statement_timeout) itself instead.

@@ -24,6 +24,10 @@ down_revision: str | None = "002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What shows that this revision ran: objects it creates, by name (src/db/schema_objects.py
+# checks them before `alembic upgrade` and `stamp`, and behind /readyz).
+SCHEMA_OBJECTS: dict[str, list[str]] = {"relations": ["ix_tasks_user_id_created_at_id"]}
+
 INDEX = "ix_tasks_user_id_created_at_id"
 
 # squawk's findings on this revision's SQL (tests/migrations/test_squawk.py), and why each is

@@ -27,6 +27,13 @@ down_revision: str | None = "003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What shows that this revision ran: objects it creates, by name (src/db/schema_objects.py
+# checks them before `alembic upgrade` and `stamp`, and behind /readyz).
+SCHEMA_OBJECTS: dict[str, list[str]] = {
+    "relations": ["task_counts"],
+    "functions": ["task_counts_apply()"],
+}
+
 # squawk's findings on this revision's SQL (tests/migrations/test_squawk.py), and why each is
 # accepted.
 SQUAWK_IGNORE: dict[str, str] = {}

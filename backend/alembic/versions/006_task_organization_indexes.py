@@ -36,6 +36,12 @@ down_revision: str | None = "005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What shows that this revision ran: objects it creates, by name (src/db/schema_objects.py
+# checks them before `alembic upgrade` and `stamp`, and behind /readyz).
+SCHEMA_OBJECTS: dict[str, list[str]] = {
+    "relations": ["ix_tasks_tags", "ix_tasks_user_id_priority_id"]
+}
+
 SQUAWK_IGNORE: dict[str, str] = {
     "prefer-robust-stmts": (
         "Fires on VALIDATE CONSTRAINT, which squawk reads as outside a transaction because the "

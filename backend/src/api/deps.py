@@ -136,7 +136,7 @@ async def _require_current_schema(request: Request, session: DbSession) -> None:
     if status is None:
         status = await gate.status(SchemaRepository(session))
     if not status.current:
-        raise ServiceUnavailableError(status.describe() + "; run `make migrate`", 30)
+        raise ServiceUnavailableError(status.describe(), 30)
 
 
 @dataclass(frozen=True)

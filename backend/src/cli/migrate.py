@@ -20,13 +20,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import create_engine, pool
 from sqlalchemy.engine import URL
 
-from src.core.settings import get_settings
+from src.core.settings import database_url_source, get_settings
 from src.db.pool import resolve_database_url
-from src.db.schema_state import BACKEND_DIR, SchemaStatus, expected_revisions
+from src.db.schema_state import BACKEND_DIR, SchemaStatus, read_status_sync
 from src.db.urls import mask
 
 
@@ -68,10 +68,9 @@ def status_of(url: URL) -> SchemaStatus:
     engine = create_engine(url, poolclass=pool.NullPool)
     try:
         with engine.connect() as connection:
-            found = MigrationContext.configure(connection).get_current_heads()
+            return read_status_sync(connection)
     finally:
         engine.dispose()
-    return SchemaStatus(frozenset(found), expected_revisions())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,9 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backup-dir", type=Path, help="pg_dump the database here first")
     args = parser.parse_args(argv)
 
-    url = resolve_database_url(get_settings())
+    settings = get_settings()
+    url = resolve_database_url(settings)
+    print(f"database {mask(url)}, from {database_url_source(settings)}", file=sys.stderr)
     before = status_of(url)
-    print(f"database {mask(url)}: {before.describe()}", file=sys.stderr)
+    print(before.describe(), file=sys.stderr)
+    if before.ahead:  # a newer release's revision: this code cannot upgrade nor judge it
+        return 1
     if args.backup_dir is not None:
         found = "-".join(sorted(before.found)) or "base"
         print(f"backup written to {backup(url, args.backup_dir, found)}", file=sys.stderr)
@@ -89,7 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     config = Config(str(BACKEND_DIR / "alembic.ini"))
     config.set_main_option("script_location", str(BACKEND_DIR / "alembic"))
     config.attributes["database_url"] = url.render_as_string(hide_password=False)
-    command.upgrade(config, "head")
+    try:
+        command.upgrade(config, "head")
+    except CommandError as refused:  # env.py's guards: what it found, and the next step
+        print(f"migration refused: {refused}", file=sys.stderr)
+        return 1
 
     after = status_of(url)
     if not after.current:

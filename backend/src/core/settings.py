@@ -5,16 +5,22 @@ in production (see `_refuse_unsafe_production_values`), so a misconfigured deplo
 start-up instead of serving with a guessable secret.
 """
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+# Settings files, the repository root's winning: the root's `.env` is what `make` and the
+# README use; backend/.env is where the migration guide's users keep DATABASE_URL, since they
+# run every alembic command from backend/. Each command says which one it used.
+ENV_FILES = (REPO_ROOT / "backend" / ".env", REPO_ROOT / ".env")
 
 # The placeholder shipped in .env.example; development may use it, production may not.
 PLACEHOLDER_SECRET = "change-me-dev-only-secret-at-least-32-bytes"  # noqa: S105
@@ -27,7 +33,7 @@ _BASE_URL = re.compile(r"https?://[^/\s?#]+(/[^\s?#]*)?")
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=REPO_ROOT / ".env",
+        env_file=ENV_FILES,  # the later wins
         env_file_encoding="utf-8",
         extra="ignore",
         frozen=True,
@@ -223,6 +229,18 @@ def _secret_problems(name: str, secret: SecretStr) -> list[str]:
     if len(value.encode()) < MIN_SECRET_BYTES:
         return [f"{name} is shorter than {MIN_SECRET_BYTES} bytes"]
     return []
+
+
+def database_url_source(settings: Settings) -> str:
+    """Where the database URL of `settings` came from, for the line every command prints."""
+    if settings.database_url is None:
+        return f"the embedded server in {settings.embedded_pgdata} (DATABASE_URL is unset)"
+    if os.environ.get("DATABASE_URL"):
+        return "DATABASE_URL in the environment"
+    for env_file in reversed(ENV_FILES):  # the one that wins first
+        if env_file.is_file() and dotenv_values(env_file).get("DATABASE_URL"):
+            return f"DATABASE_URL in {env_file}"
+    return "DATABASE_URL"
 
 
 @lru_cache

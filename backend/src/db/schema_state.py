@@ -8,44 +8,133 @@ is re-read from the database, never a decision made from memory alone.
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection
 
+from src.db.schema_objects import (
+    BACKEND_DIR,
+    SchemaObject,
+    alembic_script,
+    schema_objects,
+)
 from src.repositories.schema import SchemaRepository
 
-BACKEND_DIR = Path(__file__).resolve().parents[2]
+__all__ = [
+    "BACKEND_DIR",
+    "SchemaGate",
+    "SchemaStatus",
+    "expected_revisions",
+    "read_status",
+    "read_status_sync",
+]
+
 RECHECK_SECONDS = 5.0
 
 
 @lru_cache
 def expected_revisions() -> frozenset[str]:
     """The head revision(s) of the migrations shipped with this code."""
-    config = Config(str(BACKEND_DIR / "alembic.ini"))
-    config.set_main_option("script_location", str(BACKEND_DIR / "alembic"))
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
+    return frozenset(alembic_script().get_heads())
 
 
 @dataclass(frozen=True)
 class SchemaStatus:
+    """What alembic_version says (`found`), what this code needs (`expected`), and what the
+    database's objects show (src/db/schema_objects.py)."""
+
     found: frozenset[str]
     expected: frozenset[str]
+    present: frozenset[SchemaObject] = field(default_factory=frozenset)
+
+    @property
+    def missing(self) -> tuple[SchemaObject, ...]:
+        """Objects of the revisions alembic_version claims that do not exist."""
+        objects = schema_objects()
+        missing: list[SchemaObject] = []
+        for revision in sorted(self.found):
+            missing += [
+                o for o in objects.missing_through(revision, self.present) if o not in missing
+            ]
+        return tuple(missing)
+
+    @property
+    def shown(self) -> str | None:
+        """The last revision the database's objects show."""
+        return schema_objects().shown_revision(self.present)
+
+    @property
+    def ahead(self) -> bool:
+        """alembic_version names a revision this code does not know: a newer release's."""
+        return bool(self.found - set(schema_objects().revisions))
 
     @property
     def current(self) -> bool:
-        return self.found == self.expected
+        return self.found == self.expected and not self.missing
 
     def describe(self) -> str:
-        found = ", ".join(sorted(self.found)) or "none (alembic never ran)"
+        """What is wrong, and the one next step; "... at head" when nothing is."""
         expected = ", ".join(sorted(self.expected))
-        return f"database schema is at revision {found}; this code needs {expected}"
+        found = ", ".join(sorted(self.found))
+        if not self.found:
+            if not self.present:
+                return (
+                    f"database schema is at revision none (alembic never ran); this code "
+                    f"needs {expected}: run `make migrate`"
+                )
+            return (
+                "database has tables that Alembic did not make and no alembic_version; "
+                + _stamp_advice(self.shown)
+            )
+        if self.ahead:
+            return (
+                f"database schema is at revision {found}, newer than this code (which needs "
+                f"{expected}): a newer release migrated it; deploy that release here, or "
+                f"restart this process if it is already deployed"
+            )
+        if self.missing:
+            lacking = ", ".join(str(o) for o in self.missing)
+            never_ran = sorted({o.revision for o in self.missing})
+            revisions = ("revision " if len(never_ran) == 1 else "revisions ") + ", ".join(
+                never_ran
+            )
+            return (
+                f"database is stamped at revision {found} but lacks {lacking} ({revisions} "
+                f"never ran); " + _stamp_advice(self.shown)
+            )
+        if self.found != self.expected:
+            return (
+                f"database schema is at revision {found}; this code needs {expected}: "
+                "run `make migrate`"
+            )
+        return f"database schema is at head ({found})"
+
+
+def _stamp_advice(shown: str | None) -> str:
+    if shown is None:
+        return (
+            "its tables are not those of revision 001 either: migrate an empty database "
+            "instead, or drop these tables (docs/migrations.md)"
+        )
+    return (
+        f"its objects are those of revision {shown}: run "
+        f"`alembic stamp {shown} && alembic upgrade head` from backend/ (docs/migrations.md)"
+    )
+
+
+def read_status_sync(connection: Connection) -> SchemaStatus:
+    """read_status on a SQLAlchemy connection (alembic/env.py, `make migrate`)."""
+    objects = schema_objects()
+    row = connection.execute(objects.statement, objects.params).mappings().one()
+    found = MigrationContext.configure(connection).get_current_heads()
+    return SchemaStatus(frozenset(found), expected_revisions(), objects.present(row))
 
 
 async def read_status(repository: SchemaRepository) -> SchemaStatus:
-    return SchemaStatus(frozenset(await repository.current_revisions()), expected_revisions())
+    found, present = await repository.revisions_and_objects(schema_objects())
+    return SchemaStatus(frozenset(found), expected_revisions(), present)
 
 
 class SchemaGate:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL
 
 from src.cli.migrate import libpq_url, pg_dump_binary
 from src.db.schema_state import expected_revisions
+from tests.migrations.helpers import SEED_DDL, execute
 from tests.support.databases import BACKEND_DIR, Databases, upgrade
 
 USER_ID = "6f1c1f8e-2f4b-4a53-9b60-2d9a5c1f2b11"
@@ -149,3 +150,63 @@ def test_exits_1_when_the_upgrade_did_not_reach_head(database: URL) -> None:
         f"this code needs {_head()}"
     ) in result.stderr
     assert _scalar(database, "SELECT version_num FROM alembic_version") == "002"
+
+
+def test_first_names_the_database_and_where_it_came_from(database: URL) -> None:
+    result = _migrate(database)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"database {database.render_as_string(hide_password=True)}, "
+        "from DATABASE_URL in the environment"
+    )
+
+
+def test_refuses_tables_alembic_did_not_make_with_the_safe_next_step(database: URL) -> None:
+    execute(database, SEED_DDL)
+
+    result = _migrate(database)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "migration refused: database has tables that Alembic did not make and no "
+        "alembic_version; its objects are those of revision 001: run "
+        "`alembic stamp 001 && alembic upgrade head` from backend/ (docs/migrations.md)"
+    )
+
+
+def test_fails_on_a_database_stamped_past_its_objects_with_the_words_of_readyz(
+    database: URL,
+) -> None:
+    execute(database, SEED_DDL)
+    execute(
+        database,
+        "CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);"
+        f"INSERT INTO alembic_version VALUES ('{_head()}')",
+    )
+
+    result = _migrate(database)
+
+    assert result.returncode == 1
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(
+        f"migration did not reach head: database is stamped at revision {_head()} but lacks "
+        "set_updated_at(), ix_tasks_user_id_created_at_id"
+    )
+    assert last.endswith(
+        "run `alembic stamp 001 && alembic upgrade head` from backend/ (docs/migrations.md)"
+    )
+
+
+def test_a_database_ahead_of_this_code_is_left_alone(database: URL) -> None:
+    upgrade(database, "head")
+    execute(database, "UPDATE alembic_version SET version_num = '999'")
+
+    result = _migrate(database, "--backup-dir", "/nonexistent/never-written")
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith(
+        "database schema is at revision 999, newer than this code"
+    )
+    assert _scalar(database, "SELECT version_num FROM alembic_version") == "999"

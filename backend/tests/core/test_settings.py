@@ -1,11 +1,13 @@
 """Settings: secrets stay secret, aliases and lists parse, production refuses unsafe values."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from src.core.settings import PLACEHOLDER_SECRET, Settings
+import src.core.settings
+from src.core.settings import PLACEHOLDER_SECRET, REPO_ROOT, Settings, database_url_source
 
 GOOD_SECRET = "k" * 32
 DATABASE_URL = "postgresql://app:s3cr3t-pw@db.example:5432/tasks?sslmode=require"
@@ -174,3 +176,34 @@ def test_better_auth_url_maps_session_users_with_the_jwt_issuer_or_its_origin() 
 def test_better_auth_url_must_be_an_http_url(url: str) -> None:
     with pytest.raises(ValidationError, match="BETTER_AUTH_URL"):
         settings(better_auth_url=url)
+
+
+def test_backend_env_is_read_and_the_root_env_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert src.core.settings.ENV_FILES == (REPO_ROOT / "backend" / ".env", REPO_ROOT / ".env")
+    backend_env, root_env = tmp_path / "backend.env", tmp_path / "root.env"
+    monkeypatch.setattr(src.core.settings, "ENV_FILES", (backend_env, root_env))
+    backend_env.write_text(
+        "DATABASE_URL=postgresql://u:pw-backend@backend-db/tasks\nLOG_LEVEL=DEBUG\n"
+    )
+
+    only_backend = Settings(_env_file=(backend_env, root_env))
+    assert only_backend.database_url == SecretStr("postgresql://u:pw-backend@backend-db/tasks")
+    assert database_url_source(only_backend) == f"DATABASE_URL in {backend_env}"
+
+    root_env.write_text("DATABASE_URL=postgresql://u:pw-root@root-db/tasks\n")
+    both = Settings(_env_file=(backend_env, root_env))
+    assert both.database_url == SecretStr("postgresql://u:pw-root@root-db/tasks")
+    assert both.log_level == "DEBUG"  # what only backend/.env sets still counts
+    assert database_url_source(both) == f"DATABASE_URL in {root_env}"
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:pw-env@env-db/tasks")
+    from_environment = Settings(_env_file=(backend_env, root_env))
+    assert database_url_source(from_environment) == "DATABASE_URL in the environment"
+
+
+def test_without_a_database_url_the_source_is_the_embedded_server() -> None:
+    source = database_url_source(settings())
+    assert source.startswith("the embedded server in ")
+    assert source.endswith(".pgdata (DATABASE_URL is unset)")

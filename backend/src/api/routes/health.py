@@ -40,5 +40,6 @@ async def readyz(session: SessionDep) -> Any:
             {"Retry-After": "30"},
             found=sorted(status.found),
             expected=sorted(status.expected),
+            missing=[str(o) for o in status.missing],
         )
     return JSONResponse({"status": "ready", "revision": sorted(status.found)})

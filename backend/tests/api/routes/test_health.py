@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL
 import src.db.schema_state
 from src.core.settings import Settings
 from src.main import create_app
+from tests.migrations.helpers import SEED_DDL, execute
 from tests.support.api_users import ApiUser, make_user
 from tests.support.databases import Databases, alembic_config
 
@@ -99,6 +100,28 @@ def without_alembic(settings: Settings, never_migrated: URL) -> Iterator[tuple[T
     yield from served(settings, never_migrated)
 
 
+@pytest.fixture
+def stamped_past_its_objects(
+    settings: Settings, never_migrated: URL
+) -> Iterator[tuple[TestClient, Engine]]:
+    """The guide's troubleshooting advice as it used to end: the seed's tables made by hand,
+    then `alembic stamp head` (alembic_version written as a stamp writes it)."""
+    execute(never_migrated, SEED_DDL)
+    execute(
+        never_migrated,
+        "CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);"
+        f"INSERT INTO alembic_version VALUES ('{HEAD_REVISION}')",
+    )
+    yield from served(settings, never_migrated)
+
+
+@pytest.fixture
+def ahead_of_the_code(settings: Settings, fresh_copy: URL) -> Iterator[tuple[TestClient, Engine]]:
+    """A newer release's revision applied while this code serves."""
+    execute(fresh_copy, "UPDATE alembic_version SET version_num = '999'")
+    yield from served(settings, fresh_copy)
+
+
 # --- /healthz ------------------------------------------------------------------------------
 
 
@@ -173,7 +196,62 @@ def api_requests(user: ApiUser) -> list[tuple[str, str, dict[str, Any] | None]]:
     ]
 
 
-@pytest.mark.parametrize("database", ["behind_head", "without_alembic"])
+def test_readyz_names_what_a_database_stamped_past_its_objects_lacks(
+    stamped_past_its_objects: tuple[TestClient, Engine],
+) -> None:
+    client, _ = stamped_past_its_objects
+
+    response = client.get("/readyz")
+
+    problem = assert_problem(response, 503)
+    assert problem["type"] == "urn:task-api:problem:schema-mismatch"
+    assert problem["found"] == [HEAD_REVISION]
+    assert problem["missing"][:2] == ["set_updated_at()", "ix_tasks_user_id_created_at_id"]
+    assert "task_counts" in problem["missing"]
+    assert problem["detail"].startswith(
+        f"database is stamped at revision {HEAD_REVISION} but lacks"
+    )
+    assert problem["detail"].endswith(
+        "its objects are those of revision 001: run `alembic stamp 001 && alembic upgrade head` "
+        "from backend/ (docs/migrations.md)"
+    )
+
+
+def test_readyz_tells_a_database_ahead_of_the_code_from_one_behind(
+    ahead_of_the_code: tuple[TestClient, Engine], caplog: pytest.LogCaptureFixture
+) -> None:
+    client, _ = ahead_of_the_code
+
+    problem = assert_problem(client.get("/readyz"), 503)
+
+    assert problem["found"] == ["999"]
+    assert problem["detail"] == (
+        f"database schema is at revision 999, newer than this code (which needs {HEAD_REVISION}): "
+        "a newer release migrated it; deploy that release here, or restart this process if it "
+        "is already deployed"
+    )
+    assert "make migrate" not in problem["detail"]
+    api = assert_problem(client.get("/api/users/me", headers=make_user().headers), 503)
+    assert api["detail"] == problem["detail"]
+
+
+def test_the_start_up_log_says_the_database_is_ahead(
+    settings: Settings, fresh_copy: URL, caplog: pytest.LogCaptureFixture
+) -> None:
+    execute(fresh_copy, "UPDATE alembic_version SET version_num = '999'")
+    with (
+        caplog.at_level("WARNING", logger="src.main"),
+        TestClient(create_app(settings, database_url=fresh_copy)),
+    ):
+        pass
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "src.main"]
+    assert "newer than this code" in warning
+    assert "make migrate" not in warning
+
+
+@pytest.mark.parametrize(
+    "database", ["behind_head", "without_alembic", "stamped_past_its_objects", "ahead_of_the_code"]
+)
 def test_api_answers_503_and_writes_nothing_until_the_schema_is_current(
     database: str, request: pytest.FixtureRequest
 ) -> None:
@@ -185,10 +263,14 @@ def test_api_answers_503_and_writes_nothing_until_the_schema_is_current(
 
         problem = assert_problem(response, 503)
         assert problem["type"] == "urn:task-api:problem:unavailable"
-        assert "make migrate" in problem["detail"], problem
+        advice = {
+            "stamped_past_its_objects": "alembic stamp 001 && alembic upgrade head",
+            "ahead_of_the_code": "restart this process",
+        }
+        assert advice.get(database, "make migrate") in problem["detail"], problem
         assert int(response.headers["retry-after"]) > 0, f"{method} {url}"
 
-    if database == "behind_head":  # the tables exist (revision 001): they stayed empty
+    if database != "without_alembic":  # the tables exist: they stayed empty
         assert count_rows(engine, user) == {"users": 0, "tasks": 0}
     else:
         with engine.connect() as conn:

@@ -1,0 +1,114 @@
+"""Which revisions the database's objects show, whatever alembic_version says.
+
+`alembic_version` records what was run or *stamped*; a stamp runs nothing. The migration
+guide's troubleshooting advice (`alembic stamp head` on tables made by hand) therefore leaves
+a database that claims the head and lacks everything after revision 001, and it answered 500
+on the first list. Each revision declares, in `SCHEMA_OBJECTS`, objects it creates (tables,
+indexes, functions, types); one query asks PostgreSQL which of them exist (`to_regclass`,
+`to_regprocedure`, `to_regtype`: NULL for a missing name, no error), and `SchemaObjects`
+answers:
+
+- `shown_revision`: the last revision whose objects, and those of every revision before it,
+  all exist: what the database really holds;
+- `missing_through(revision)`: what a database at `revision` should hold and does not.
+
+alembic/env.py uses it to refuse an upgrade on tables Alembic did not make and a stamp the
+objects do not back; the schema gate (/readyz, the API's 503) and `make migrate` use it to
+refuse a database stamped past its objects. The query costs one round trip.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Select, Text, bindparam, func, select
+
+BACKEND_DIR = Path(__file__).resolve().parents[2]
+
+# The lookup function for each kind of object; each returns NULL for a name that is absent.
+_LOOKUPS: Mapping[str, Callable[..., Any]] = {
+    "relations": func.to_regclass,
+    "functions": func.to_regprocedure,
+    "types": func.to_regtype,
+}
+
+
+@dataclass(frozen=True)
+class SchemaObject:
+    revision: str
+    kind: str  # a key of _LOOKUPS
+    name: str
+
+    def __str__(self) -> str:
+        return f"type {self.name}" if self.kind == "types" else self.name
+
+
+def declared_objects(script: ScriptDirectory) -> tuple[tuple[str, ...], tuple[SchemaObject, ...]]:
+    """The revisions, base first, and the objects each declares in SCHEMA_OBJECTS."""
+    revisions = list(reversed(list(script.walk_revisions())))
+    objects: list[SchemaObject] = []
+    for revision in revisions:
+        declared = getattr(revision.module, "SCHEMA_OBJECTS", None)
+        if not isinstance(declared, dict):
+            raise ValueError(f"revision {revision.revision} declares no SCHEMA_OBJECTS")
+        for kind, names in declared.items():
+            if kind not in _LOOKUPS:
+                raise ValueError(f"revision {revision.revision}: unknown kind {kind!r}")
+            objects += [SchemaObject(revision.revision, kind, name) for name in names]
+    return tuple(r.revision for r in revisions), tuple(objects)
+
+
+class SchemaObjects:
+    """The declared objects of this code's revisions, and the statement that finds them."""
+
+    def __init__(self, script: ScriptDirectory) -> None:
+        self.revisions, self.objects = declared_objects(script)
+        # One boolean column per object, each name a parameter (o0, o1...): the same text
+        # every time, with the names as values.
+        self.statement: Select[Any] = select(
+            *(
+                _LOOKUPS[o.kind](bindparam(f"o{i}", type_=Text)).is_not(None).label(f"o{i}")
+                for i, o in enumerate(self.objects)
+            )
+        )
+        self.params = {f"o{i}": o.name for i, o in enumerate(self.objects)}
+
+    def present(self, row: Mapping[Any, Any]) -> frozenset[SchemaObject]:
+        """The declared objects that exist, from the statement's row."""
+        return frozenset(o for i, o in enumerate(self.objects) if row[f"o{i}"])
+
+    def shown_revision(self, present: frozenset[SchemaObject]) -> str | None:
+        """The last revision whose objects and its predecessors' all exist; None if not even
+        the first revision's do."""
+        shown = None
+        for revision in self.revisions:
+            if self.missing_through(revision, present):
+                break
+            shown = revision
+        return shown
+
+    def missing_through(
+        self, revision: str, present: frozenset[SchemaObject]
+    ) -> tuple[SchemaObject, ...]:
+        """The objects of `revision` and of every revision before it that do not exist."""
+        if revision not in self.revisions:
+            return ()  # a revision this code does not know: nothing to check it against
+        upto = self.revisions[: self.revisions.index(revision) + 1]
+        return tuple(o for o in self.objects if o.revision in upto and o not in present)
+
+
+@lru_cache
+def alembic_script() -> ScriptDirectory:
+    """The migrations shipped with this code (backend/alembic)."""
+    config = Config(str(BACKEND_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(BACKEND_DIR / "alembic"))
+    return ScriptDirectory.from_config(config)
+
+
+@lru_cache
+def schema_objects() -> SchemaObjects:
+    return SchemaObjects(alembic_script())
