@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run serve migrate test test-integration integration-deps token lint format bench
+.PHONY: help venv run serve migrate restore test test-integration integration-deps token lint format bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -26,6 +26,10 @@ venv: $(INSTALLED) ## Create the virtualenv and install the pinned dependencies
 
 migrate: venv ## Deploy step: [BACKUP_DIR=dir: pg_dump first] alembic upgrade head, verify head
 	cd backend && $(BIN)/python -m src.cli.migrate $(if $(BACKUP_DIR),--backup-dir "$(abspath $(BACKUP_DIR))")
+
+restore: venv ## Replace the database with a backup: FILE=backups/x.dump [YES=1: no question]
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>.dump" >&2; exit 2; }
+	cd backend && $(BIN)/python -m src.cli.restore "$(abspath $(FILE))" $(if $(YES),--yes)
 
 run: migrate ## Migrate, then serve the API on http://$(HOST):$(PORT) (docs at /docs)
 	cd backend && exec $(BIN)/uvicorn src.main:app --host $(HOST) --port $(PORT)

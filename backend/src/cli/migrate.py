@@ -6,8 +6,7 @@
    PostgreSQL advisory lock while migrating, so the second one waits and finds nothing to do.
 3. Verify that the database is now at the head revision; exit 1 if not.
 
-Restore a backup with `pg_restore --clean --if-exists --no-owner -d <url> <file>`
-(docs/migrations.md).
+Restore a backup with `make restore FILE=<dump>` (src/cli/restore.py, docs/migrations.md).
 """
 
 import argparse

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import create_engine, pool, text
 from sqlalchemy.engine import URL
 
-from src.cli.migrate import libpq_url, pg_dump_binary
 from src.db.schema_state import expected_revisions
 from tests.migrations.helpers import SEED_DDL, execute
 from tests.support.databases import BACKEND_DIR, Databases, upgrade
@@ -93,34 +92,102 @@ def test_backs_up_upgrades_and_verifies(database: URL, tmp_path: Path) -> None:
     assert _scalar(database, "SELECT total FROM task_counts") == 1
 
 
-def test_the_backup_restores_into_an_empty_database(
-    database: URL, databases: Databases, tmp_path: Path
-) -> None:
+def _restore(
+    url: URL, dump: Path, *args: str, path: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
+    if path is not None:
+        env["PATH"] = path
+    return subprocess.run(
+        [sys.executable, "-m", "src.cli.restore", str(dump), *args],
+        cwd=BACKEND_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def _titles(url: URL) -> list[str]:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return list(conn.scalars(text("SELECT title FROM tasks ORDER BY id")))
+    finally:
+        engine.dispose()
+
+
+def test_a_backup_restores_over_the_changed_database(database: URL, tmp_path: Path) -> None:
     upgrade(database, "head")
     _seed(database)
     assert _migrate(database, "--backup-dir", str(tmp_path)).returncode == 0
-    dump = next(tmp_path.glob("*.dump"))
-    restored = databases.create()
+    [dump] = tmp_path.glob("*.dump")
+    # After the backup: a task added, one deleted, an object a later revision would create.
+    _insert_task(database)
+    execute(database, "DELETE FROM tasks WHERE title = 'kept'; CREATE TABLE later_object (id int)")
+    # Debian's client tools (15) first on PATH: they cannot read pg_dump 16's dumps, and are
+    # not the ones used.
+    path = "/usr/lib/postgresql/15/bin:" + os.environ.get("PATH", "")
 
-    dsn, env = libpq_url(restored)
-    pg_restore = str(Path(pg_dump_binary()).with_name("pg_restore"))
-    subprocess.run(
-        [pg_restore, "--clean", "--if-exists", "--no-owner", "-d", dsn, str(dump)],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    result = _restore(database, dump, "--yes", path=path)
 
-    assert _scalar(restored, "SELECT title FROM tasks") == "kept"
-    assert _scalar(restored, "SELECT version_num FROM alembic_version") == _scalar(
-        database, "SELECT version_num FROM alembic_version"
-    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == f"restored: database schema is at head ({_head()})"
+    assert _titles(database) == ["kept"]
+    assert _scalar(database, "SELECT to_regclass('later_object')") is None
     # task_counts comes back as dumped, not counted twice by triggers firing on the restored
     # rows, and the restored triggers keep counting.
-    assert _scalar(restored, "SELECT total FROM task_counts") == 1
-    _insert_task(restored)
-    assert _scalar(restored, "SELECT total FROM task_counts") == 2
-    databases.drop(restored)
+    assert _scalar(database, "SELECT total FROM task_counts") == 1
+    _insert_task(database)
+    assert _scalar(database, "SELECT total FROM task_counts") == 2
+
+
+def test_a_backup_taken_before_a_migration_rolls_it_back(database: URL, tmp_path: Path) -> None:
+    upgrade(database, "005")
+    _seed(database)
+    assert _migrate(database, "--backup-dir", str(tmp_path)).returncode == 0  # 005 -> head
+    [dump] = tmp_path.glob("*-at-005.dump")
+
+    result = _restore(database, dump, "--yes")
+
+    assert result.returncode == 0, result.stderr
+    assert _scalar(database, "SELECT version_num FROM alembic_version") == "005"
+    assert _scalar(database, "SELECT to_regclass('ix_tasks_tags')") is None  # 006's index
+    assert _titles(database) == ["kept"]
+    assert _migrate(database).returncode == 0  # and the upgrade runs again
+    assert _scalar(database, "SELECT version_num FROM alembic_version") == _head()
+
+
+def test_a_restore_that_fails_changes_nothing(database: URL, tmp_path: Path) -> None:
+    upgrade(database, "head")
+    _seed(database)
+    assert _migrate(database, "--backup-dir", str(tmp_path)).returncode == 0
+    [dump] = tmp_path.glob("*.dump")
+    broken = tmp_path / "broken.dump"
+    broken.write_bytes(dump.read_bytes()[: dump.stat().st_size // 2])
+    _insert_task(database)
+
+    result = _restore(database, broken, "--yes")
+
+    assert result.returncode == 1
+    assert _titles(database) == ["kept", "more"]
+    assert _scalar(database, "SELECT total FROM task_counts") == 2
+
+
+def test_a_restore_asks_before_replacing_anything(database: URL, tmp_path: Path) -> None:
+    upgrade(database, "head")
+    _seed(database)
+    assert _migrate(database, "--backup-dir", str(tmp_path)).returncode == 0
+    [dump] = tmp_path.glob("*.dump")
+    _insert_task(database)
+
+    result = _restore(database, dump)  # no --yes, and no terminal to ask on
+
+    assert result.returncode == 2
+    assert "confirm with --yes (make restore FILE=... YES=1)" in result.stderr
+    assert _titles(database) == ["kept", "more"]
 
 
 def test_without_backup_on_an_empty_database(database: URL) -> None:
