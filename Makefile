@@ -1,5 +1,6 @@
 # Task API: every command a developer needs. `make help` lists them.
-# The virtualenv lives in backend/.venv and is (re)built from backend/requirements.lock.
+# The virtualenv lives in backend/.venv: serving installs backend/requirements.lock, tests and
+# lint add backend/requirements-dev.lock (scripts/lock writes both).
 
 PYTHON ?= python3
 VENV := backend/.venv
@@ -9,20 +10,34 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run serve migrate restore test test-integration integration-deps token lint format bench
+.PHONY: help venv dev-venv run serve migrate restore test test-integration integration-deps token lint format bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-# Progress goes to stderr so that `TOKEN=$$(make token ...)` captures only the token.
+# Two stamps: serving (`make run`, `serve`, `migrate`...) installs backend/requirements.lock
+# only; `make test`, `lint` and `bench` add the test and lint tools of requirements-dev.lock.
+# pip's progress goes to stderr so that `TOKEN=$$(make token ...)` captures only the token.
+# --no-compile: Python compiles what it imports, when it first does, instead of everything.
+DEV_INSTALLED := $(VENV)/.installed-dev
+PIP_INSTALL = $(BIN)/python -m pip install --disable-pip-version-check --no-compile --progress-bar on
+
 $(INSTALLED): backend/requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
-	@echo "Creating $(VENV) and installing backend/requirements.lock ..." >&2
-	@$(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r backend/requirements.lock >&2
+	@echo "Installing what serving needs into $(VENV) (backend/requirements.lock; about 150 MB, 15-60 s) ..." >&2
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip uninstall --quiet --yes setuptools >/dev/null 2>&1 || true
+	@$(PIP_INSTALL) -r backend/requirements.lock >&2
 	@touch $@
 
-venv: $(INSTALLED) ## Create the virtualenv and install the pinned dependencies
+$(DEV_INSTALLED): $(INSTALLED) backend/requirements-dev.lock
+	@echo "Adding the test and lint tools to $(VENV) (backend/requirements-dev.lock) ..." >&2
+	@$(PIP_INSTALL) -r backend/requirements-dev.lock >&2
+	@touch $@
+
+venv: $(INSTALLED) ## Create the virtualenv with what serving needs (pinned)
+
+dev-venv: $(DEV_INSTALLED) ## The virtualenv plus the test and lint tools (pinned)
 
 migrate: venv ## Deploy step: [BACKUP_DIR=dir: pg_dump first] alembic upgrade head, verify head
 	cd backend && $(BIN)/python -m src.cli.migrate $(if $(BACKUP_DIR),--backup-dir "$(abspath $(BACKUP_DIR))")
@@ -37,25 +52,25 @@ run: migrate ## Migrate, then serve the API on http://$(HOST):$(PORT) (docs at /
 serve: venv ## Production serving: WORKERS=2 uvicorn workers, proxy headers, graceful stop
 	exec scripts/serve
 
-test: venv ## Run the whole test suite against real PostgreSQL
+test: dev-venv ## Run the whole test suite against real PostgreSQL
 	cd backend && $(BIN)/pytest
 
 integration-deps: ## Install the system services the integration tests use (Debian/Ubuntu, root)
 	scripts/integration-deps
 
-test-integration: venv ## Tests against pgbouncer, Redis and a headless browser (see README)
+test-integration: dev-venv ## Tests against pgbouncer, Redis and a headless browser (see README)
 	cd backend && $(BIN)/pytest -m integration
 
 token: venv ## Print a bearer token for local use: make token EMAIL=ada@example.com
 	@cd backend && $(BIN)/python -m src.cli.token --email "$(EMAIL)"
 
-lint: venv ## ruff check, ruff format --check and mypy
+lint: dev-venv ## ruff check, ruff format --check and mypy
 	cd backend && $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy src tests alembic
 
-format: venv ## Format the code with ruff
+format: dev-venv ## Format the code with ruff
 	cd backend && $(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-bench: venv ## Benchmark (wrk, pgbench) -> docs/performance.md; BENCH_ARGS="--memory 10" etc.
+bench: dev-venv ## Benchmark (wrk, pgbench) -> docs/performance.md; BENCH_ARGS="--memory 10" etc.
 	@command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install wrk (macOS: brew install wrk)" >&2; exit 1; }
 	@command -v pgbench >/dev/null || { echo "pgbench is missing: sudo apt-get install postgresql-client" >&2; exit 1; }
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt >&2

@@ -1,14 +1,20 @@
-"""requirements.lock (what `make venv` installs) pins what pyproject.toml pins."""
+"""The lock files pin what pyproject.toml pins: requirements.lock (serving: `make run`,
+`make serve`) the runtime dependencies, requirements-dev.lock (`make test`, `make lint`) those
+and the dev extra, every package at the same version in both."""
 
 import re
 import tomllib
+from pathlib import Path
 
 import pytest
 
 from tests.support.databases import BACKEND_DIR
 
 PROJECT = tomllib.loads((BACKEND_DIR / "pyproject.toml").read_text())["project"]
-PINNED = PROJECT["dependencies"] + PROJECT["optional-dependencies"]["dev"]
+RUNTIME = PROJECT["dependencies"]
+DEV = PROJECT["optional-dependencies"]["dev"]
+# Serving must not pull these in (they made the first `make run` install 411 MB).
+DEV_ONLY = ("pytest", "mypy", "ruff", "schemathesis", "hypothesis", "selenium", "squawk-cli")
 
 
 def parse(requirement: str) -> tuple[str, str]:
@@ -19,11 +25,16 @@ def parse(requirement: str) -> tuple[str, str]:
     return re.sub(r"[-_.]+", "-", match[1]).lower(), match[3]
 
 
-LOCKED = [
-    parse(line)
-    for line in (BACKEND_DIR / "requirements.lock").read_text().splitlines()
-    if line.strip() and not line.lstrip().startswith("#")
-]
+def locked(path: Path) -> list[tuple[str, str]]:
+    return [
+        parse(line)
+        for line in path.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+SERVING = locked(BACKEND_DIR / "requirements.lock")
+WITH_DEV = locked(BACKEND_DIR / "requirements-dev.lock")
 
 
 def test_parse_normalizes_names_and_strips_extras() -> None:
@@ -31,12 +42,25 @@ def test_parse_normalizes_names_and_strips_extras() -> None:
     assert parse('uvloop==0.23.0 ; sys_platform != "win32"') == ("uvloop", "0.23.0")
 
 
-def test_lock_pins_each_package_once() -> None:
-    names = [name for name, _ in LOCKED]
+@pytest.mark.parametrize("lock", [SERVING, WITH_DEV], ids=["serving", "dev"])
+def test_each_lock_pins_each_package_once(lock: list[tuple[str, str]]) -> None:
+    names = [name for name, _ in lock]
     assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("requirement", PINNED)
-def test_pinned_dependency_is_locked_at_the_same_version(requirement: str) -> None:
+@pytest.mark.parametrize("requirement", RUNTIME)
+def test_runtime_dependency_is_locked_at_the_same_version_in_both(requirement: str) -> None:
     name, version = parse(requirement)
-    assert dict(LOCKED).get(name) == version
+    assert dict(SERVING).get(name) == version
+    assert dict(WITH_DEV).get(name) == version
+
+
+@pytest.mark.parametrize("requirement", DEV)
+def test_dev_dependency_is_locked_for_tests_only(requirement: str) -> None:
+    name, version = parse(requirement)
+    assert dict(WITH_DEV).get(name) == version
+
+
+def test_the_dev_lock_is_the_serving_lock_plus_tools() -> None:
+    assert set(SERVING) <= set(WITH_DEV)
+    assert not [name for name, _ in SERVING if name in DEV_ONLY]
