@@ -120,3 +120,24 @@ def test_a_refused_preflight_is_a_400_without_grants_and_is_logged_with_its_reas
     message = record.getMessage()
     assert f"CORS preflight refused ({reason})" in message
     assert repr(headers["Origin"]) in message
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:3000", "http://127.0.0.1:3000"])
+def test_the_nextjs_dev_origins_are_allowed_with_development_defaults(
+    db: TestDb, origin: str
+) -> None:
+    defaults = Settings(_env_file=None, app_env="development")  # no CORS_ORIGINS set
+    client = TestClient(use_test_db(create_app(defaults), db))
+
+    response = client.options(
+        "/api/someone/tasks",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == origin
+    assert response.headers["access-control-allow-credentials"] == "true"
