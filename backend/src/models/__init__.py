@@ -12,6 +12,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+from src.models.tag_count import UserTagCount  # noqa: E402
 from src.models.task import (  # noqa: E402
     TagCount,
     Task,
@@ -40,4 +41,5 @@ __all__ = [
     "TaskUpdate",
     "User",
     "UserPublic",
+    "UserTagCount",
 ]

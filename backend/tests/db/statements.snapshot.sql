@@ -3,7 +3,7 @@ SELECT alembic_version.version_num
 FROM alembic_version;
 
 -- schema: schema_objects
-SELECT to_regclass(%(o0)s::VARCHAR) IS NOT NULL AS o0, to_regclass(%(o1)s::VARCHAR) IS NOT NULL AS o1, to_regclass(%(o2)s::VARCHAR) IS NOT NULL AS o2, to_regprocedure(%(o3)s::VARCHAR) IS NOT NULL AS o3, to_regclass(%(o4)s::VARCHAR) IS NOT NULL AS o4, to_regclass(%(o5)s::VARCHAR) IS NOT NULL AS o5, to_regprocedure(%(o6)s::VARCHAR) IS NOT NULL AS o6, to_regtype(%(o7)s::VARCHAR) IS NOT NULL AS o7, to_regtype(%(o8)s::VARCHAR) IS NOT NULL AS o8, to_regclass(%(o9)s::VARCHAR) IS NOT NULL AS o9, to_regclass(%(o10)s::VARCHAR) IS NOT NULL AS o10;
+SELECT to_regclass(%(o0)s::VARCHAR) IS NOT NULL AS o0, to_regclass(%(o1)s::VARCHAR) IS NOT NULL AS o1, to_regclass(%(o2)s::VARCHAR) IS NOT NULL AS o2, to_regprocedure(%(o3)s::VARCHAR) IS NOT NULL AS o3, to_regclass(%(o4)s::VARCHAR) IS NOT NULL AS o4, to_regclass(%(o5)s::VARCHAR) IS NOT NULL AS o5, to_regprocedure(%(o6)s::VARCHAR) IS NOT NULL AS o6, to_regtype(%(o7)s::VARCHAR) IS NOT NULL AS o7, to_regtype(%(o8)s::VARCHAR) IS NOT NULL AS o8, to_regclass(%(o9)s::VARCHAR) IS NOT NULL AS o9, to_regclass(%(o10)s::VARCHAR) IS NOT NULL AS o10, to_regclass(%(o11)s::VARCHAR) IS NOT NULL AS o11, to_regprocedure(%(o12)s::VARCHAR) IS NOT NULL AS o12;
 
 -- tasks: counts
 SELECT task_counts.total, task_counts.completed 
@@ -540,10 +540,9 @@ WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING
 FROM next_occurrence) WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
 
 -- tasks: tags
-SELECT anon_1.tag, count(*) AS count 
-FROM (SELECT unnest(tasks.tags) AS tag 
-FROM tasks 
-WHERE tasks.user_id = %(user_id)s::UUID) AS anon_1 GROUP BY anon_1.tag ORDER BY anon_1.tag;
+SELECT tag_counts.tag, tag_counts.count 
+FROM tag_counts 
+WHERE tag_counts.user_id = %(user_id)s::UUID ORDER BY tag_counts.tag;
 
 -- tasks: toggle
 UPDATE tasks SET is_completed=NOT tasks.is_completed WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;

@@ -38,7 +38,7 @@ CREATE INDEX ix_tasks_user_id ON tasks (user_id);
 # What each revision adds that the tests look for by name: 002 the updated_at triggers,
 # 004 the table task_counts, its trigger function and the triggers that keep it.
 SEED_TABLES = {"alembic_version", "users", "tasks"}
-HEAD_TABLES = SEED_TABLES | {"task_counts"}
+HEAD_TABLES = SEED_TABLES | {"task_counts", "tag_counts"}
 UPDATED_AT_TRIGGERS = {"users_set_updated_at", "tasks_set_updated_at"}
 TASK_COUNTS_TRIGGERS = {
     "task_counts_on_insert",
@@ -46,8 +46,14 @@ TASK_COUNTS_TRIGGERS = {
     "task_counts_on_delete",
     "task_counts_on_truncate",
 }
-HEAD_TRIGGERS = UPDATED_AT_TRIGGERS | TASK_COUNTS_TRIGGERS
-HEAD_FUNCTIONS = {"set_updated_at", "task_counts_apply"}
+TAG_COUNTS_TRIGGERS = {
+    "tasks_tag_counts_on_insert",
+    "tasks_tag_counts_on_update",
+    "tasks_tag_counts_on_delete",
+    "tasks_tag_counts_on_truncate",
+}
+HEAD_TRIGGERS = UPDATED_AT_TRIGGERS | TASK_COUNTS_TRIGGERS | TAG_COUNTS_TRIGGERS
+HEAD_FUNCTIONS = {"set_updated_at", "task_counts_apply", "tag_counts_apply"}
 
 # The `alembic` console script of the virtualenv running the tests (backend/.venv).
 ALEMBIC = Path(sys.executable).parent / ("alembic.exe" if os.name == "nt" else "alembic")

@@ -14,12 +14,14 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL
 
+from src.db.schema_objects import schema_objects
 from tests.migrations.helpers import (
     HEAD_FUNCTIONS,
     HEAD_TABLES,
     HEAD_TRIGGERS,
     SEED_DDL,
     SEED_TABLES,
+    TAG_COUNTS_TRIGGERS,
     UPDATED_AT_TRIGGERS,
     copy_of_alembic,
     execute,
@@ -60,7 +62,11 @@ def test_upgrade_head_and_downgrades(empty_database: URL) -> None:
     ok(run_alembic(empty_database, "downgrade", "-1"))
     previous = script_directory().get_revision(head()).down_revision
     assert versions(empty_database) == [previous]
-    assert previous == "005"  # 006 undone: its indexes are gone, 005's columns stay
+    assert previous == "006"  # 007 undone: tag_counts and its triggers are gone
+    assert tables(empty_database) == HEAD_TABLES - {"tag_counts"}
+    assert triggers(empty_database) == HEAD_TRIGGERS - TAG_COUNTS_TRIGGERS
+
+    ok(run_alembic(empty_database, "downgrade", "005"))  # 006 undone: its indexes are gone
     indexes = query(empty_database, "SELECT indexname FROM pg_indexes WHERE tablename = 'tasks'")
     assert not [row for row in indexes if "priority" in str(row[0]) or "due" in str(row[0])]
     assert query(
@@ -130,13 +136,15 @@ def test_the_guides_relation_already_exists_case_leads_to_the_one_safe_fix(
     refused = run_alembic(empty_database, "stamp", "head")  # the guide's advice
     assert refused.returncode != 0
     assert "Traceback" not in refused.stderr
+    later = [o for o in schema_objects().objects if o.revision != "001"]
+    never_ran = ", ".join(sorted({o.revision for o in later}))
     assert refused.stdout.strip() == (
-        f"FAILED: refusing to stamp {head()}: the database lacks set_updated_at(), "
-        "ix_tasks_user_id_created_at_id, task_counts, task_counts_apply(), type task_priority, "
-        "type task_recurrence, ix_tasks_tags, ix_tasks_user_id_priority_id (revisions 002, "
-        "003, 004, 005, 006 never ran), and a stamp runs nothing. Its objects are those of "
-        "revision 001: run `alembic stamp 001 && alembic upgrade head` (docs/migrations.md)."
+        f"FAILED: refusing to stamp {head()}: the database lacks "
+        f"{', '.join(str(o) for o in later)} (revisions {never_ran} never ran), and a stamp "
+        "runs nothing. Its objects are those of revision 001: run "
+        "`alembic stamp 001 && alembic upgrade head` (docs/migrations.md)."
     )
+    assert str(later[0]) == "set_updated_at()"  # 002's, first
     assert "alembic_version" not in tables(empty_database)
 
     # The one safe fix: mark 001 as applied, then run what follows it.

@@ -1,11 +1,14 @@
-"""The task organization revisions (005, 006) on a table of 10^6 tasks while the API writes.
+"""The task organization revisions (005, 006, 007) on a table of 10^6 tasks while the API
+writes.
 
-Writers insert, update and complete tasks without pause while `alembic upgrade head` runs
+Writers insert, update and complete tasks without pause while `alembic upgrade` runs
 005 (catalog changes under a short ACCESS EXCLUSIVE lock) and 006 (VALIDATE CONSTRAINT and
-CREATE INDEX CONCURRENTLY, which never block writers). The longest a single write waited is
-printed (`pytest -s` shows it) and checked against the issue's target, 200 ms: a revision
-that rewrote the table or built an index without CONCURRENTLY would hold writers for seconds.
-Then `alembic downgrade 004` and `upgrade head` again, with the rows intact.
+CREATE INDEX CONCURRENTLY, which never block writers), then, with half the tasks tagged and
+the writers changing tags too, 007 (tag_counts: triggers in a short transaction, then a
+backfill a few users at a time). The longest a single write waited is printed (`pytest -s`
+shows it) and checked against the issue's target, 200 ms: a revision that rewrote the table,
+built an index without CONCURRENTLY or backfilled under one lock would hold writers for
+seconds. Then `alembic downgrade 004` and `upgrade head` again, with the rows intact.
 """
 
 import threading
@@ -56,8 +59,8 @@ def million(databases: Databases) -> Iterator[URL]:
 class Writers:
     """WRITERS threads writing to tasks as the API does, each write timed."""
 
-    def __init__(self, url: URL) -> None:
-        self.url, self.stop = url, threading.Event()
+    def __init__(self, url: URL, *, tags: bool = False) -> None:
+        self.url, self.stop, self.tags = url, threading.Event(), tags
         self.waits: list[float] = []
         self.errors: list[BaseException] = []
         self.threads = [threading.Thread(target=self._run, args=(n,)) for n in range(WRITERS)]
@@ -69,18 +72,29 @@ class Writers:
                 found = row.fetchone()
                 assert found is not None
                 user = found["id"]
-                while not self.stop.is_set():
-                    for statement, params in (
+                writes: list[tuple[str, tuple[object, ...]]] = [
+                    ("INSERT INTO tasks (user_id, title) VALUES (%s, 'online')", (user,)),
+                    (
+                        "UPDATE tasks SET is_completed = NOT is_completed"
+                        " WHERE id = (SELECT max(id) FROM tasks WHERE user_id = %s)",
+                        (user,),
+                    ),
+                ]
+                if self.tags:  # through revision 007's triggers once they exist
+                    writes[0] = (
+                        "INSERT INTO tasks (user_id, title, tags)"
+                        " VALUES (%s, 'online', ARRAY['t1', 'online'])",
+                        (user,),
+                    )
+                    writes.append(
                         (
-                            "INSERT INTO tasks (user_id, title) VALUES (%s, 'online') RETURNING id",
-                            (user,),
-                        ),
-                        (
-                            "UPDATE tasks SET is_completed = NOT is_completed"
+                            "UPDATE tasks SET tags = ARRAY['t2']"
                             " WHERE id = (SELECT max(id) FROM tasks WHERE user_id = %s)",
                             (user,),
-                        ),
-                    ):
+                        )
+                    )
+                while not self.stop.is_set():
+                    for statement, params in writes:
                         started = time.monotonic()
                         conn.execute(statement, params)
                         self.waits.append(time.monotonic() - started)
@@ -105,7 +119,7 @@ def test_revisions_005_and_006_keep_writers_flowing_on_a_million_tasks(million: 
         basic_before = conn.execute("SELECT count(*) AS n, sum(id) AS s FROM tasks").fetchone()
     with Writers(million) as writers:
         started = time.monotonic()
-        result = run_alembic(million, "upgrade", "head")
+        result = run_alembic(million, "upgrade", "006")
         upgrade_seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert not writers.errors, writers.errors
@@ -132,4 +146,33 @@ def test_revisions_005_and_006_keep_writers_flowing_on_a_million_tasks(million: 
             "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
         ).fetchone()
         assert rows == basic_before
-    assert run_alembic(million, "upgrade", "head").returncode == 0
+    assert run_alembic(million, "upgrade", "006").returncode == 0
+
+
+def test_revision_007_keeps_writers_flowing_and_counts_every_tag(million: URL) -> None:
+    with connect(million) as conn:  # half the tasks tagged, 10 tags per user
+        conn.execute("UPDATE tasks SET tags = ARRAY['t' || (id % 10)] WHERE id % 2 = 0")
+        conn.execute("VACUUM ANALYZE tasks")
+    with Writers(million, tags=True) as writers:
+        started = time.monotonic()
+        result = run_alembic(million, "upgrade", "007")
+        upgrade_seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert not writers.errors, writers.errors
+    longest = max(writers.waits)
+    print(
+        f"\n007 on {TASKS:,} tasks: upgrade {upgrade_seconds:.1f} s; {len(writers.waits):,}"
+        f" writes meanwhile; longest wait {longest * 1000:.0f} ms"
+    )
+    assert versions(million) == ["007"]
+    assert longest < MAX_WAIT_SECONDS, f"a writer waited {longest * 1000:.0f} ms"
+    with connect(million) as conn:
+        exact = conn.execute(
+            "SELECT user_id, tag, count(*) AS n FROM tasks, unnest(tags) AS tag"
+            " GROUP BY user_id, tag ORDER BY user_id, tag"
+        ).fetchall()
+        kept = conn.execute(
+            "SELECT user_id, tag, count AS n FROM tag_counts ORDER BY user_id, tag"
+        ).fetchall()
+    assert kept == exact
+    assert sum(row["n"] for row in kept) >= TASKS // 2

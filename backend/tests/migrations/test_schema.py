@@ -156,6 +156,22 @@ TRIGRAM_INDEXES_006 = [
 ]
 FUNCTION_002 = ("set_updated_at", "", "trigger", "plpgsql")
 FUNCTION_004 = ("task_counts_apply", "", "trigger", "plpgsql")
+FUNCTION_007 = ("tag_counts_apply", "", "trigger", "plpgsql")
+# Revision 007's, named to fire after 004's (the same events, in name order).
+TRIGGERS_007 = [
+    (
+        "tasks",
+        f"tasks_tag_counts_on_{event.lower()}",
+        f"CREATE TRIGGER tasks_tag_counts_on_{event.lower()} AFTER {event} ON public.tasks"
+        f"{referencing} FOR EACH STATEMENT EXECUTE FUNCTION tag_counts_apply()",
+    )
+    for event, referencing in [
+        ("INSERT", " REFERENCING NEW TABLE AS new_rows"),
+        ("UPDATE", " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+        ("DELETE", " REFERENCING OLD TABLE AS old_rows"),
+        ("TRUNCATE", ""),
+    ]
+]
 
 
 def revision_of(url: URL) -> int:
@@ -221,11 +237,18 @@ def test_indexes(schema: URL) -> None:
 
 
 def test_tables_triggers_and_functions(schema: URL) -> None:
-    at_004 = revision_of(schema) >= 4
-    assert tables(schema) == (HEAD_TABLES if at_004 else SEED_TABLES)
-    expected_triggers = TRIGGERS_002 + (TRIGGERS_004 if at_004 else [])
+    at_004, at_007 = revision_of(schema) >= 4, revision_of(schema) >= 7
+    expected_tables = SEED_TABLES | ({"task_counts"} if at_004 else set())
+    assert tables(schema) == expected_tables | ({"tag_counts"} if at_007 else set())
+    if at_007:
+        assert tables(schema) == HEAD_TABLES
+    expected_triggers = (
+        TRIGGERS_002 + (TRIGGERS_004 if at_004 else []) + (TRIGGERS_007 if at_007 else [])
+    )
     assert query(schema, TRIGGERS) == sorted(expected_triggers, key=lambda row: row[1])
-    assert query(schema, FUNCTIONS) == [FUNCTION_002] + ([FUNCTION_004] if at_004 else [])
+    expected_functions = [FUNCTION_002] + ([FUNCTION_004] if at_004 else [])
+    expected_functions += [FUNCTION_007] if at_007 else []
+    assert query(schema, FUNCTIONS) == sorted(expected_functions)
 
 
 def test_revision_001_is_the_seed_ddl_run_by_hand(databases: Databases) -> None:

@@ -27,7 +27,7 @@ from tests.support.databases import Databases, alembic_config
 
 PROBLEM_JSON = "application/problem+json"
 FIRST_REVISION = "001"
-HEAD_REVISION = "006"  # task organization indexes
+HEAD_REVISION = "007"  # per-user tag counts
 
 
 def head_revisions() -> list[str]:

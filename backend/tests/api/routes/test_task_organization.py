@@ -366,6 +366,24 @@ def test_tags_lists_the_callers_tags_with_their_counts(
     assert client.get(f"/api/{alice.sub}/tags", headers=bob.headers).status_code == 403
 
 
+def test_tags_follow_every_write(client: TestClient, alice: ApiUser) -> None:
+    def tags() -> dict[str, int]:
+        listed = client.get(f"/api/{alice.sub}/tags", headers=alice.headers).json()
+        return {row["tag"]: row["count"] for row in listed}
+
+    first = create(client, alice, tags=["Work", "home"])
+    second = create(client, alice, tags=["work"])
+    assert tags() == {"home": 1, "work": 2}
+    client.patch(alice.task_url(first["id"]), json={"tags": ["errand"]}, headers=alice.headers)
+    assert tags() == {"errand": 1, "work": 1}  # home's last task left it: gone from the list
+    client.put(alice.task_url(second["id"]), json={"title": "renamed"}, headers=alice.headers)
+    assert tags() == {"errand": 1, "work": 1}  # a PUT without tags keeps them
+    client.delete(alice.task_url(second["id"]), headers=alice.headers)
+    assert tags() == {"errand": 1}
+    client.patch(alice.task_url(first["id"]) + "/complete", headers=alice.headers)
+    assert tags() == {"errand": 1}  # completed tasks count too
+
+
 def test_a_cursor_issued_before_filters_existed_still_pages_an_unfiltered_list(
     client: TestClient, alice: ApiUser, settings: Settings
 ) -> None:
