@@ -100,7 +100,9 @@ async def _verify(verifier: TokenVerifier, sessions: SessionResolver | None, tok
         if verifier.may_fetch_keys:  # a JWKS refetch is network I/O: keep it off the loop
             return await anyio.to_thread.run_sync(verifier.verify, token)
         return verifier.verify(token)
-    except (SigningKeysUnavailableError, SessionsUnavailableError) as exc:
+    except SessionsUnavailableError as exc:
+        raise ServiceUnavailableError(str(exc), exc.retry_after_seconds) from None
+    except SigningKeysUnavailableError as exc:
         raise ServiceUnavailableError(str(exc)) from None
     except InvalidTokenError as exc:
         raise UnauthorizedError(str(exc)) from None

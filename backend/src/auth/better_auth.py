@@ -11,8 +11,12 @@ same person is the same user whichever kind of token their frontend sends.
   and Better Auth is not asked each time. A sign-out therefore takes up to that long to
   reach this API; nothing else depends on the memory (a token missing here is resolved
   again). Entries are keyed by the token's SHA-256, so the token itself is never kept.
-- Unknown or expired session: InvalidTokenError (401). Better Auth unreachable, timing out
-  or answering 5xx: SessionsUnavailableError (503): the token may be fine, we cannot tell.
+- Unknown or expired session: InvalidTokenError (401). That answer is remembered too, for
+  UNKNOWN_CACHE_SECONDS, so a client repeating a dead token does not ask Better Auth each time.
+- Better Auth unreachable, timing out, answering 5xx, or refusing with 429 (its own rate
+  limiter, which counts every lookup of this API against one IP: docs/frontend.md says how to
+  exempt /get-session): SessionsUnavailableError (503, with Better Auth's Retry-After when it
+  gives one): the token may be fine, we cannot tell.
 """
 
 import asyncio
@@ -29,17 +33,27 @@ from src.auth.tokens import MAX_TOKEN_CHARS, Claims, InvalidTokenError, claims_f
 SESSION_PATH = "/api/auth/get-session"
 FETCH_TIMEOUT_SECONDS = 5.0
 MAX_CACHE_SECONDS = 60.0
+UNKNOWN_CACHE_SECONDS = 30.0
 CACHE_SIZE = 4096
+DEFAULT_RETRY_SECONDS = 5
 # Better Auth's tokens are alphanumeric; the bearer plugin's signed form adds '.', a
 # base64url signature, and may arrive URL-encoded. Anything else is not one of them.
 _SESSION_TOKEN = re.compile(r"[A-Za-z0-9._~+/%=-]+")
 
 
 class SessionsUnavailableError(InvalidTokenError):
-    """Better Auth could not be asked (network error, timeout, 5xx, not its answer)."""
+    """Better Auth could not be asked (network error, timeout, 5xx or 429, not its answer)."""
 
-    def __init__(self) -> None:
+    def __init__(self, retry_after_seconds: int = DEFAULT_RETRY_SECONDS) -> None:
         super().__init__("the session service (Better Auth) is unavailable")
+        self.retry_after_seconds = retry_after_seconds
+
+
+_UNKNOWN = "session unknown or expired"
+
+
+class UnknownSessionError(InvalidTokenError):
+    """Better Auth knows no live session for the token."""
 
 
 def looks_like_jwt(token: str) -> bool:
@@ -60,8 +74,8 @@ class SessionResolver:
         self._issuer = issuer
         self._cache_seconds = min(cache_seconds, MAX_CACHE_SECONDS)
         self._timeout = httpx.Timeout(timeout_seconds)
-        # sha256(token) -> (claims, monotonic deadline)
-        self._resolved: dict[bytes, tuple[Claims, float]] = {}
+        # sha256(token) -> (claims, or None for an unknown session; monotonic deadline)
+        self._resolved: dict[bytes, tuple[Claims | None, float]] = {}
         # Made on the event loop that first needs it (an httpx client belongs to one loop).
         self._client: httpx.AsyncClient | None = None
         self._client_loop: asyncio.AbstractEventLoop | None = None
@@ -81,16 +95,24 @@ class SessionResolver:
         entry = self._resolved.get(key)
         if entry is not None:
             if time.monotonic() < entry[1]:
+                if entry[0] is None:
+                    raise InvalidTokenError(_UNKNOWN)
                 return entry[0]
             self._resolved.pop(key, None)
-        claims, expires_at = await self._ask(token)
-        seconds_left = expires_at - time.time()
-        if seconds_left > 0:
-            if len(self._resolved) >= CACHE_SIZE:
-                self._resolved.clear()  # simpler than LRU; refilled by the next requests
-            deadline = time.monotonic() + min(seconds_left, self._cache_seconds)
-            self._resolved[key] = (claims, deadline)
+        try:
+            claims, expires_at = await self._ask(token)
+        except UnknownSessionError:
+            self._remember(key, None, UNKNOWN_CACHE_SECONDS)
+            raise
+        self._remember(key, claims, min(expires_at - time.time(), self._cache_seconds))
         return claims
+
+    def _remember(self, key: bytes, claims: Claims | None, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        if len(self._resolved) >= CACHE_SIZE:
+            self._resolved.clear()  # simpler than LRU; refilled by the next requests
+        self._resolved[key] = (claims, time.monotonic() + seconds)
 
     async def _ask(self, token: str) -> tuple[Claims, float]:
         loop = asyncio.get_running_loop()
@@ -105,7 +127,9 @@ class SessionResolver:
         except httpx.HTTPError:
             raise SessionsUnavailableError from None
         if response.status_code in (401, 403, 404):
-            raise InvalidTokenError("session unknown or expired")
+            raise UnknownSessionError(_UNKNOWN)
+        if response.status_code == 429:
+            raise SessionsUnavailableError(_retry_after(response))
         if response.status_code != 200:
             raise SessionsUnavailableError
         try:
@@ -113,7 +137,7 @@ class SessionResolver:
         except ValueError:
             raise SessionsUnavailableError from None
         if body is None:  # Better Auth's answer for a token that names no live session
-            raise InvalidTokenError("session unknown or expired")
+            raise UnknownSessionError(_UNKNOWN)
         return self._claims_from(body)
 
     def _claims_from(self, body: Any) -> tuple[Claims, float]:
@@ -124,10 +148,19 @@ class SessionResolver:
         except (KeyError, TypeError, ValueError):
             raise SessionsUnavailableError from None  # not Better Auth's answer
         if expires_at <= time.time():
-            raise InvalidTokenError("session unknown or expired")
+            raise UnknownSessionError(_UNKNOWN)
         if not isinstance(subject, str):
             raise InvalidTokenError("session user invalid")
         return claims_for(subject, email, self._issuer), expires_at
+
+
+def _retry_after(response: httpx.Response) -> int:
+    """Better Auth's X-Retry-After (seconds), or Retry-After, or a default; at most an hour."""
+    for name in ("x-retry-after", "retry-after"):
+        value = response.headers.get(name, "")
+        if value.isdigit():
+            return max(1, min(int(value), 3600))
+    return DEFAULT_RETRY_SECONDS
 
 
 def _timestamp(value: Any) -> float:

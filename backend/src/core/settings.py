@@ -116,10 +116,18 @@ class Settings(BaseSettings):
     @classmethod
     def _origins_are_origins(cls, origins: list[str]) -> list[str]:
         for origin in origins:
-            if origin != "*" and not _ORIGIN.fullmatch(origin):
+            if origin == "*":
+                continue
+            if not _ORIGIN.fullmatch(origin):
                 raise ValueError(
                     f"CORS_ORIGINS: {origin!r} is not an origin; write scheme://host[:port], "
                     "without a path or a trailing slash (a browser sends exactly that)"
+                )
+            default_port = ":443" if origin.startswith("https:") else ":80"
+            if origin != origin.lower() or origin.endswith(default_port):
+                raise ValueError(
+                    f"CORS_ORIGINS: {origin!r} is not written as a browser sends it: lower "
+                    "case, without the default port (:443 for https, :80 for http)"
                 )
         return origins
 
@@ -199,8 +207,13 @@ class Settings(BaseSettings):
         if self.app_env != "production":
             return self
         problems: list[str] = []
-        if self.jwt_jwks_url is None and self.jwt_secret is None:
-            problems.append("no token key source: set JWT_JWKS_URL or JWT_SECRET")
+        if self.jwt_jwks_url is None and self.jwt_secret is None and self.better_auth_url is None:
+            problems.append("no token key source: set JWT_JWKS_URL, JWT_SECRET or BETTER_AUTH_URL")
+        if self.better_auth_url is not None and not _private_or_https(self.better_auth_url):
+            problems.append(
+                "BETTER_AUTH_URL must be https (session tokens are forwarded to it), "
+                "except on localhost"
+            )
         if self.jwt_secret is not None:
             problems += _secret_problems("JWT_SECRET", self.jwt_secret)
         problems += _secret_problems("CURSOR_SECRET", self.cursor_secret)
@@ -220,6 +233,11 @@ class Settings(BaseSettings):
         if self.app_env != "production" and self.jwt_jwks_url is None:
             return PLACEHOLDER_SECRET
         return None
+
+
+def _private_or_https(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme == "https" or parts.hostname in ("localhost", "127.0.0.1", "::1")
 
 
 def _secret_problems(name: str, secret: SecretStr) -> list[str]:

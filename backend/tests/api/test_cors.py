@@ -74,7 +74,11 @@ def test_credentialed_preflight_is_granted_for_an_allowed_origin(
 def test_credentialed_responses_carry_the_grant(client: TestClient, alice: ApiUser) -> None:
     response = client.get(alice.tasks_url, headers={**alice.headers, "Origin": ALLOWED})
     assert response.status_code == 200
+    # A browser reads the response only with both: this origin, exactly, and credentials.
+    assert response.headers["access-control-allow-origin"] == ALLOWED
     assert response.headers["access-control-allow-credentials"] == "true"
+    other = client.get(alice.tasks_url, headers={**alice.headers, "Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
 
 
 def test_credentials_off_sends_no_credentials_grant(settings: Settings, db: TestDb) -> None:

@@ -227,3 +227,45 @@ def _expire_in(better_auth: BetterAuth, user: SignedUp, seconds: float) -> None:
             assert updated.rowcount == 1
     finally:
         engine.dispose()
+
+
+@pytest.mark.integration
+def test_an_unknown_session_is_remembered_as_unknown(
+    better_auth: BetterAuth, committed_url: URL
+) -> None:
+    with serve(better_auth, committed_url) as server:
+        assert me(server, "UnknownSessionTokenUnknownSession1").status_code == 401
+        better_auth.stop()
+        try:  # not asked again: still 401, not 503
+            again = me(server, "UnknownSessionTokenUnknownSession1")
+            other = me(server, "AnotherUnknownTokenAnotherUnknown")
+        finally:
+            better_auth.start()
+    assert again.status_code == 401
+    assert again.json()["detail"] == "session unknown or expired"
+    assert other.status_code == 503
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("exempt", [False, True], ids=["rate-limited", "get-session exempt"])
+def test_better_auths_rate_limit_is_a_503_with_its_retry_after_unless_exempted(
+    databases: Databases, committed_url: URL, exempt: bool
+) -> None:
+    """Better Auth's limiter (on in production) counts every lookup of this API against one
+    client; docs/frontend.md exempts /get-session with `customRules`."""
+    with BetterAuth(databases.create(), rate_limit=3, exempt_get_session=exempt) as better_auth:
+        eve = better_auth.sign_up("eve@example.com")
+        with serve(better_auth, committed_url) as server:
+            answers = [me(server, f"UnknownSessionToken{n:016d}") for n in range(5)]
+            remembered = me(server, eve.session_token)
+
+    statuses = [a.status_code for a in answers]
+    if exempt:
+        assert statuses == [401] * 5
+        assert remembered.status_code == 200
+    else:
+        # sign-up's own get-session calls are not counted here: the API's lookups are
+        assert 503 in statuses
+        refused = answers[statuses.index(503)]
+        assert refused.json()["detail"] == "the session service (Better Auth) is unavailable"
+        assert 1 <= int(refused.headers["retry-after"]) <= 60

@@ -207,3 +207,30 @@ def test_without_a_database_url_the_source_is_the_embedded_server() -> None:
     source = database_url_source(settings())
     assert source.startswith("the embedded server in ")
     assert source.endswith(".pgdata (DATABASE_URL is unset)")
+
+
+@pytest.mark.parametrize(
+    "origin", ["https://App.example", "https://app.example:443", "http://a:80"]
+)
+def test_an_origin_a_browser_never_sends_is_refused(origin: str) -> None:
+    with pytest.raises(ValidationError, match="not written as a browser sends it"):
+        settings(cors_origins=origin)
+
+
+def test_an_origin_with_another_port_is_accepted() -> None:
+    assert settings(cors_origins="https://app.example:8443,http://a:8080").cors_origins == [
+        "https://app.example:8443",
+        "http://a:8080",
+    ]
+
+
+def test_production_accepts_better_auth_session_tokens_as_the_only_key_source() -> None:
+    values = {**PRODUCTION, "jwt_secret": None, "better_auth_url": "https://app.example"}
+    assert settings(**values).better_auth_url == "https://app.example"
+
+
+def test_production_refuses_a_plain_http_better_auth_url_off_localhost() -> None:
+    with pytest.raises(ValidationError, match="BETTER_AUTH_URL must be https"):
+        settings(**{**PRODUCTION, "better_auth_url": "http://auth.example"})
+    local = settings(**{**PRODUCTION, "better_auth_url": "http://127.0.0.1:3000"})
+    assert local.better_auth_url == "http://127.0.0.1:3000"

@@ -57,10 +57,17 @@ class SignedUp:
 
 class BetterAuth(StartStop):
     def __init__(
-        self, database_url: URL, *, session_refresh: bool = True, startup_timeout: float = 60.0
+        self,
+        database_url: URL,
+        *,
+        session_refresh: bool = True,
+        rate_limit: int | None = None,
+        exempt_get_session: bool = False,
+        startup_timeout: float = 60.0,
     ) -> None:
         self.database_url = database_url
         self.session_refresh = session_refresh
+        self.rate_limit, self.exempt_get_session = rate_limit, exempt_get_session
         self.startup_timeout = startup_timeout
         self.secret = secrets.token_urlsafe(32)
         self.port = free_port()
@@ -89,6 +96,8 @@ class BetterAuth(StartStop):
             "BETTER_AUTH_URL": self.url,
             "BETTER_AUTH_SECRET": self.secret,
             "DISABLE_SESSION_REFRESH": "" if self.session_refresh else "1",
+            "RATE_LIMIT_MAX": "" if self.rate_limit is None else str(self.rate_limit),
+            "EXEMPT_GET_SESSION": "1" if self.exempt_get_session else "",
             **libpq_environment(self.database_url),
         }
         self._output = []

@@ -4,8 +4,10 @@
 // (EdDSA tokens at /api/auth/token, keys at /api/auth/jwks) and its bearer plugin (session
 // tokens in the `set-auth-token` header), and the page at / that plays the frontend.
 // Configuration from the environment: PORT, BETTER_AUTH_URL, BETTER_AUTH_SECRET,
-// DISABLE_SESSION_REFRESH=1 (Better Auth's `session.disableSessionRefresh`), and the
-// database in libpq's PGHOST / PGPORT / PGUSER / PGPASSWORD / PGDATABASE (read by `pg`).
+// DISABLE_SESSION_REFRESH=1 (Better Auth's `session.disableSessionRefresh`),
+// RATE_LIMIT_MAX=n (its rate limiter on, n requests a minute per path, as in production),
+// EXEMPT_GET_SESSION=1 (with it: `customRules: {"/get-session": false}`, docs/frontend.md), and
+// the database in libpq's PGHOST / PGPORT / PGUSER / PGPASSWORD / PGDATABASE (read by `pg`).
 // Better Auth's own tables are created on start (its migrations); "ready <port>" on stdout
 // says it serves.
 import { readFile } from "node:fs/promises";
@@ -29,6 +31,15 @@ const options = {
   database: new pg.Pool({ max: 4 }),
   emailAndPassword: { enabled: true, autoSignIn: true },
   session: { disableSessionRefresh: process.env.DISABLE_SESSION_REFRESH === "1" },
+  rateLimit: process.env.RATE_LIMIT_MAX
+    ? {
+        enabled: true,
+        window: 60,
+        max: Number(process.env.RATE_LIMIT_MAX),
+        customRules:
+          process.env.EXEMPT_GET_SESSION === "1" ? { "/get-session": false } : undefined,
+      }
+    : { enabled: false },
   plugins: [jwt(), bearer()],
   telemetry: { enabled: false },
 };
