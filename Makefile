@@ -44,7 +44,7 @@ migrate: venv ## Deploy step: [BACKUP_DIR=dir: pg_dump first] alembic upgrade he
 
 restore: venv ## Replace the database with a backup: FILE=backups/x.dump [YES=1: no question]
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>.dump" >&2; exit 2; }
-	cd backend && $(BIN)/python -m src.cli.restore "$(abspath $(FILE))" $(if $(YES),--yes)
+	cd backend && $(BIN)/python -m src.cli.restore "$(abspath $(FILE))" $(if $(filter 1,$(YES)),--yes)
 
 run: migrate ## Migrate, then serve the API on http://$(HOST):$(PORT) (docs at /docs)
 	cd backend && exec $(BIN)/uvicorn src.main:app --host $(HOST) --port $(PORT)

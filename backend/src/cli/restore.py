@@ -25,7 +25,16 @@ from src.db.pool import resolve_database_url
 from src.db.urls import mask
 
 # Sent before the dump's SQL; COMMIT follows only once pg_restore has read the whole dump.
-_BEGIN = b"BEGIN;\nDROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n"
+# `public` is recreated as PostgreSQL 15+ creates it (owned by the database's owner, usable by
+# every role), since pg_dump writes nothing for a schema left at its defaults. The lock
+# timeout makes a restore under a busy API give up, changing nothing, rather than wait.
+_BEGIN = (
+    b"BEGIN;\n"
+    b"SET LOCAL lock_timeout = '10s';\n"
+    b"DROP SCHEMA public CASCADE;\n"
+    b"CREATE SCHEMA public AUTHORIZATION pg_database_owner;\n"
+    b"GRANT USAGE ON SCHEMA public TO PUBLIC;\n"
+)
 
 
 def client_binary(name: str) -> str:
@@ -59,6 +68,7 @@ def restore(dump: Path, dsn: str, env: dict[str, str]) -> None:
         )
         assert psql.stdin is not None
         assert to_sql.stdout is not None
+        pipe_broke = False
         try:
             psql.stdin.write(_BEGIN)
             shutil.copyfileobj(to_sql.stdout, psql.stdin)
@@ -66,17 +76,17 @@ def restore(dump: Path, dsn: str, env: dict[str, str]) -> None:
                 psql.stdin.write(b"COMMIT;\n")
             psql.stdin.close()  # without COMMIT, psql's exit rolls the transaction back
         except BrokenPipeError:  # psql stopped at an error: nothing was committed
+            pipe_broke = True
             to_sql.kill()
         to_sql.wait()
         psql.wait()
+        run_errors.seek(0)
+        read_errors.seek(0)
+        ran, read = run_errors.read().decode().strip(), read_errors.read().decode().strip()
+        if pipe_broke or psql.returncode != 0:  # psql's error is the cause; pg_restore was cut
+            raise RuntimeError(f"restore failed, nothing changed: {ran or read}")
         if to_sql.returncode != 0:
-            read_errors.seek(0)
-            reason = read_errors.read().decode().strip()
-            raise RuntimeError(f"pg_restore could not read {dump}, nothing changed: {reason}")
-        if psql.returncode != 0:
-            run_errors.seek(0)
-            reason = run_errors.read().decode().strip()
-            raise RuntimeError(f"restore failed, nothing changed: {reason}")
+            raise RuntimeError(f"pg_restore could not read {dump}, nothing changed: {read}")
 
 
 def main(argv: list[str] | None = None) -> int:

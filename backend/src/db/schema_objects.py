@@ -10,7 +10,12 @@ answers:
 
 - `shown_revision`: the last revision whose objects, and those of every revision before it,
   all exist: what the database really holds;
-- `missing_through(revision)`: what a database at `revision` should hold and does not.
+- `missing_through(revision)`: what a database at `revision` should hold and does not: the
+  objects of `revision` and its ancestors, less those a revision among them declares it
+  dropped (`SCHEMA_OBJECTS["dropped"]`, e.g. `{"dropped": {"relations": ["ix_old"]}}`).
+
+Presence only: an index a failed `CREATE INDEX CONCURRENTLY` left INVALID counts as there
+(revision 006 drops and rebuilds such indexes when it runs again).
 
 alembic/env.py uses it to refuse an upgrade on tables Alembic did not make and a stamp the
 objects do not back; the schema gate (/readyz, the API's 503) and `make migrate` use it to
@@ -18,7 +23,7 @@ refuse a database stamped past its objects. The query costs one round trip.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,13 +47,15 @@ class SchemaObject:
     revision: str
     kind: str  # a key of _LOOKUPS
     name: str
+    dropped_by: str | None = None  # the revision that drops it, if one does
 
     def __str__(self) -> str:
         return f"type {self.name}" if self.kind == "types" else self.name
 
 
 def declared_objects(script: ScriptDirectory) -> tuple[tuple[str, ...], tuple[SchemaObject, ...]]:
-    """The revisions, base first, and the objects each declares in SCHEMA_OBJECTS."""
+    """The revisions, base first, and the objects each declares in SCHEMA_OBJECTS (each with
+    the revision that declares it dropped, if any)."""
     revisions = list(reversed(list(script.walk_revisions())))
     objects: list[SchemaObject] = []
     for revision in revisions:
@@ -56,9 +63,20 @@ def declared_objects(script: ScriptDirectory) -> tuple[tuple[str, ...], tuple[Sc
         if not isinstance(declared, dict):
             raise ValueError(f"revision {revision.revision} declares no SCHEMA_OBJECTS")
         for kind, names in declared.items():
+            if kind == "dropped":
+                continue
             if kind not in _LOOKUPS:
                 raise ValueError(f"revision {revision.revision}: unknown kind {kind!r}")
             objects += [SchemaObject(revision.revision, kind, name) for name in names]
+        for kind, names in declared.get("dropped", {}).items():
+            for name in names:
+                found = [i for i, o in enumerate(objects) if (o.kind, o.name) == (kind, name)]
+                if not found:
+                    raise ValueError(
+                        f"revision {revision.revision} drops {kind} {name!r}, which no earlier "
+                        "revision declares"
+                    )
+                objects[found[-1]] = replace(objects[found[-1]], dropped_by=revision.revision)
     return tuple(r.revision for r in revisions), tuple(objects)
 
 
@@ -67,6 +85,11 @@ class SchemaObjects:
 
     def __init__(self, script: ScriptDirectory) -> None:
         self.revisions, self.objects = declared_objects(script)
+        # Each revision and its ancestors (the history a database at it has run).
+        self._history = {
+            revision: frozenset(s.revision for s in script.iterate_revisions(revision, "base"))
+            for revision in self.revisions
+        }
         # One boolean column per object, each name a parameter (o0, o1...): the same text
         # every time, with the names as values.
         self.statement: Select[Any] = select(
@@ -82,23 +105,27 @@ class SchemaObjects:
         return frozenset(o for i, o in enumerate(self.objects) if row[f"o{i}"])
 
     def shown_revision(self, present: frozenset[SchemaObject]) -> str | None:
-        """The last revision whose objects and its predecessors' all exist; None if not even
-        the first revision's do."""
-        shown = None
-        for revision in self.revisions:
-            if self.missing_through(revision, present):
-                break
-            shown = revision
-        return shown
+        """The latest revision whose objects, and its ancestors' (less those dropped since),
+        all exist; None if not even the first revision's do."""
+        for revision in reversed(self.revisions):
+            if not self.missing_through(revision, present):
+                return revision
+        return None
 
     def missing_through(
         self, revision: str, present: frozenset[SchemaObject]
     ) -> tuple[SchemaObject, ...]:
         """The objects of `revision` and of every revision before it that do not exist."""
-        if revision not in self.revisions:
+        history = self._history.get(revision)
+        if history is None:
             return ()  # a revision this code does not know: nothing to check it against
-        upto = self.revisions[: self.revisions.index(revision) + 1]
-        return tuple(o for o in self.objects if o.revision in upto and o not in present)
+        return tuple(
+            o
+            for o in self.objects
+            if o.revision in history
+            and (o.dropped_by is None or o.dropped_by not in history)
+            and o not in present
+        )
 
 
 @lru_cache

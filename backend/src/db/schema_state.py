@@ -9,7 +9,7 @@ is re-read from the database, never a decision made from memory alone.
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
@@ -49,7 +49,7 @@ class SchemaStatus:
     expected: frozenset[str]
     present: frozenset[SchemaObject] = field(default_factory=frozenset)
 
-    @property
+    @cached_property  # `current` is read on every API request; the status lives 5 s
     def missing(self) -> tuple[SchemaObject, ...]:
         """Objects of the revisions alembic_version claims that do not exist."""
         objects = schema_objects()

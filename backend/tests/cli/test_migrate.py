@@ -137,6 +137,14 @@ def test_a_backup_restores_over_the_changed_database(database: URL, tmp_path: Pa
     assert result.stderr.splitlines()[-1] == f"restored: database schema is at head ({_head()})"
     assert _titles(database) == ["kept"]
     assert _scalar(database, "SELECT to_regclass('later_object')") is None
+    # `public` as PostgreSQL 15+ makes it: the database owner's, usable by every role.
+    assert (
+        _scalar(
+            database, "SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public'"
+        )
+        == "pg_database_owner"
+    )
+    assert _scalar(database, "SELECT has_schema_privilege('public', 'public', 'USAGE')") is True
     # task_counts comes back as dumped, not counted twice by triggers firing on the restored
     # rows, and the restored triggers keep counting.
     assert _scalar(database, "SELECT total FROM task_counts") == 1
@@ -174,6 +182,26 @@ def test_a_restore_that_fails_changes_nothing(database: URL, tmp_path: Path) -> 
     assert result.returncode == 1
     assert _titles(database) == ["kept", "more"]
     assert _scalar(database, "SELECT total FROM task_counts") == 2
+
+
+def test_a_restore_psql_refuses_reports_psqls_error_and_changes_nothing(
+    database: URL, tmp_path: Path
+) -> None:
+    upgrade(database, "head")
+    _seed(database)
+    # A schema outside `public`, in the dump and still in the database: CREATE SCHEMA fails.
+    execute(database, "CREATE SCHEMA extra; CREATE TABLE extra.notes (id int)")
+    assert _migrate(database, "--backup-dir", str(tmp_path)).returncode == 0
+    [dump] = tmp_path.glob("*.dump")
+    _insert_task(database)
+
+    result = _restore(database, dump, "--yes")
+
+    assert result.returncode == 1
+    assert "restore failed, nothing changed: " in result.stderr
+    assert 'ERROR:  schema "extra" already exists' in result.stderr
+    assert "pg_restore could not read" not in result.stderr
+    assert _titles(database) == ["kept", "more"]
 
 
 def test_a_restore_asks_before_replacing_anything(database: URL, tmp_path: Path) -> None:

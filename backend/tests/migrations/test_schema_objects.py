@@ -1,11 +1,16 @@
 """Each revision's SCHEMA_OBJECTS show exactly that it ran (src/db/schema_objects.py)."""
 
+from pathlib import Path
+
 from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 from sqlalchemy.engine import URL
 
-from src.db.schema_objects import alembic_script, schema_objects
+from src.db.schema_objects import SchemaObjects, alembic_script, schema_objects
 from src.db.schema_state import SchemaStatus, read_status_sync
+from tests.migrations.helpers import copy_of_alembic
 from tests.support.databases import alembic_config
 
 
@@ -45,3 +50,59 @@ def test_the_objects_show_each_revision_up_and_down(empty_database: URL) -> None
         assert status(empty_database).shown == revision
     command.downgrade(config, "base")
     assert status(empty_database).shown is None
+
+
+DROPPING_REVISION = '''"""A later revision that drops an object of 001
+
+Revision ID: 008
+Revises: 007
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "008"
+down_revision = "007"
+branch_labels = None
+depends_on = None
+
+SCHEMA_OBJECTS = {
+    "relations": ["ix_tasks_title_probe"],
+    "dropped": {"relations": ["ix_tasks_user_id"]},
+}
+
+
+def upgrade() -> None:
+    op.drop_index("ix_tasks_user_id", table_name="tasks")
+    op.create_index("ix_tasks_title_probe", "tasks", ["title"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_tasks_title_probe", table_name="tasks")
+    op.create_index("ix_tasks_user_id", "tasks", ["user_id"])
+'''
+
+
+def test_an_object_a_later_revision_drops_is_no_longer_required(
+    empty_database: URL, tmp_path: Path
+) -> None:
+    ini = copy_of_alembic(tmp_path)
+    (tmp_path / "alembic/versions/008_drops.py").write_text(DROPPING_REVISION)
+    config = Config(str(ini))
+    config.attributes["configure_logging"] = False
+    config.attributes["database_url"] = empty_database.render_as_string(hide_password=False)
+    objects = SchemaObjects(ScriptDirectory.from_config(config))
+    command.upgrade(config, "008")
+
+    engine = create_engine(empty_database, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(objects.statement, objects.params).mappings().one()
+    finally:
+        engine.dispose()
+    present = objects.present(row)
+
+    assert objects.missing_through("008", present) == ()
+    assert objects.shown_revision(present) == "008"
+    # A database claiming 007 would need the index 008 dropped.
+    assert [str(o) for o in objects.missing_through("007", present)] == ["ix_tasks_user_id"]
