@@ -68,12 +68,25 @@ _DELTAS = {
 }
 
 
-def _apply(delta: str) -> str:
+# The rows of the statement that carry tags: none (a task without tags, a toggle, a rename:
+# most writes) and the trigger returns after this one query.
+_ANY = {
+    "INSERT": "SELECT FROM new_rows WHERE tags <> '{}'",
+    "DELETE": "SELECT FROM old_rows WHERE tags <> '{}'",
+    "UPDATE": _DELTAS["UPDATE"],
+}
+
+
+def _apply(event: str) -> str:
     """For one event: lock the users' task_counts rows (in user order, as task_counts'
     trigger does), add the sums to tag_counts (in key order), drop the counters that reached 0.
     A user the same statement deleted is skipped (their counters went with them, ON DELETE
     CASCADE, before this trigger runs)."""
+    delta = _DELTAS[event]
     return f"""
+        IF NOT EXISTS ({_ANY[event]}) THEN
+            RETURN NULL;
+        END IF;
         PERFORM 1 FROM task_counts
         WHERE user_id IN (SELECT d.user_id FROM ({delta}) AS d)
         ORDER BY user_id FOR UPDATE;
@@ -93,9 +106,9 @@ APPLY_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION tag_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     -- Each branch names only the transition tables its event has.
-    IF TG_OP = 'INSERT' THEN {_apply(_DELTAS["INSERT"])}
-    ELSIF TG_OP = 'DELETE' THEN {_apply(_DELTAS["DELETE"])}
-    ELSIF TG_OP = 'UPDATE' THEN {_apply(_DELTAS["UPDATE"])}
+    IF TG_OP = 'INSERT' THEN {_apply("INSERT")}
+    ELSIF TG_OP = 'DELETE' THEN {_apply("DELETE")}
+    ELSIF TG_OP = 'UPDATE' THEN {_apply("UPDATE")}
     ELSE  -- TRUNCATE
         DELETE FROM tag_counts;
     END IF;
