@@ -5,7 +5,8 @@
 --          round robin to the ordinary users (so a user's tasks are spread over the table,
 --          as they are when many users write at once); created_at = 2026-01-01 + id seconds.
 -- The bearer tokens bench/ signs carry the same UUIDs (sub) and emails.
-TRUNCATE tasks, task_counts, users RESTART IDENTITY;
+-- CASCADE: and every table keeping counts of them (task_counts, tag_counts...).
+TRUNCATE tasks, users RESTART IDENTITY CASCADE;
 
 INSERT INTO users (id, email, created_at, updated_at)
 SELECT md5('bench-user-' || u)::uuid, 'bench-user-' || u || '@example.com',
