@@ -30,7 +30,7 @@ from sqlmodel import SQLModel
 import src.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from src.core.settings import database_url_source, get_settings
 from src.db.pool import resolve_database_url
-from src.db.schema_objects import SchemaObject, SchemaObjects, schema_objects
+from src.db.schema_objects import SchemaObject, SchemaObjects, describe_missing, schema_objects
 from src.db.schema_state import read_status_sync
 from src.db.urls import mask, normalize_database_url
 
@@ -96,8 +96,6 @@ def _unbacked_stamp_message(
     objects: SchemaObjects,
     present: frozenset[SchemaObject],
 ) -> str:
-    never_ran = sorted({o.revision for o in missing})
-    revisions = ("revision " if len(never_ran) == 1 else "revisions ") + ", ".join(never_ran)
     shown = objects.shown_revision(present)
     if shown is None:
         holds = "It holds none of the revisions' objects: run `alembic upgrade head`"
@@ -107,8 +105,8 @@ def _unbacked_stamp_message(
             f"`alembic stamp {shown} && alembic upgrade head`"
         )
     return (
-        f"refusing to stamp {head}: the database lacks {', '.join(str(o) for o in missing)} "
-        f"({revisions} never ran), and a stamp runs nothing. {holds} (docs/migrations.md)."
+        f"refusing to stamp {head}: the database lacks {describe_missing(missing)}, and a "
+        f"stamp runs nothing. {holds} (docs/migrations.md)."
     )
 
 

@@ -22,7 +22,7 @@ objects do not back; the schema gate (/readyz, the API's 503) and `make migrate`
 refuse a database stamped past its objects. The query costs one round trip.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -139,3 +139,11 @@ def alembic_script() -> ScriptDirectory:
 @lru_cache
 def schema_objects() -> SchemaObjects:
     return SchemaObjects(alembic_script())
+
+
+def describe_missing(missing: Sequence[SchemaObject]) -> str:
+    """`a, b (revisions 002, 003 never ran)`: the words /readyz, make migrate and a refused
+    stamp all use."""
+    never_ran = sorted({o.revision for o in missing})
+    revisions = ("revision " if len(never_ran) == 1 else "revisions ") + ", ".join(never_ran)
+    return f"{', '.join(str(o) for o in missing)} ({revisions} never ran)"

@@ -18,6 +18,7 @@ from src.db.schema_objects import (
     BACKEND_DIR,
     SchemaObject,
     alembic_script,
+    describe_missing,
     schema_objects,
 )
 from src.repositories.schema import SchemaRepository
@@ -95,14 +96,9 @@ class SchemaStatus:
                 f"restart this process if it is already deployed"
             )
         if self.missing:
-            lacking = ", ".join(str(o) for o in self.missing)
-            never_ran = sorted({o.revision for o in self.missing})
-            revisions = ("revision " if len(never_ran) == 1 else "revisions ") + ", ".join(
-                never_ran
-            )
             return (
-                f"database is stamped at revision {found} but lacks {lacking} ({revisions} "
-                f"never ran); " + _stamp_advice(self.shown)
+                f"database is stamped at revision {found} but lacks "
+                f"{describe_missing(self.missing)}; " + _stamp_advice(self.shown)
             )
         if self.found != self.expected:
             return (

@@ -37,9 +37,15 @@ def _head() -> str:
 
 
 def _migrate(
-    url: URL, *args: str, program: tuple[str, ...] = ("-m", "src.cli.migrate")
+    url: URL,
+    *args: str,
+    program: tuple[str, ...] = ("-m", "src.cli.migrate"),
+    path: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    """A script of src/cli/ on `url`, as make runs it (no terminal: nothing to answer)."""
     env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
+    if path is not None:
+        env["PATH"] = path
     return subprocess.run(
         [sys.executable, *program, *args],
         cwd=BACKEND_DIR,
@@ -48,6 +54,7 @@ def _migrate(
         text=True,
         timeout=120,
         check=False,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -95,19 +102,7 @@ def test_backs_up_upgrades_and_verifies(database: URL, tmp_path: Path) -> None:
 def _restore(
     url: URL, dump: Path, *args: str, path: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
-    if path is not None:
-        env["PATH"] = path
-    return subprocess.run(
-        [sys.executable, "-m", "src.cli.restore", str(dump), *args],
-        cwd=BACKEND_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    return _migrate(url, str(dump), *args, program=("-m", "src.cli.restore"), path=path)
 
 
 def _titles(url: URL) -> list[str]:

@@ -114,22 +114,28 @@ class Writers:
             thread.join(timeout=30)
 
 
-def test_revisions_005_and_006_keep_writers_flowing_on_a_million_tasks(million: URL) -> None:
-    with connect(million) as conn:
-        basic_before = conn.execute("SELECT count(*) AS n, sum(id) AS s FROM tasks").fetchone()
-    with Writers(million) as writers:
+def upgrade_while_writing(url: URL, revision: str, name: str, *, tags: bool = False) -> None:
+    """`alembic upgrade <revision>` while the writers write; prints and checks the longest
+    wait of a single write."""
+    with Writers(url, tags=tags) as writers:
         started = time.monotonic()
-        result = run_alembic(million, "upgrade", "006")
+        result = run_alembic(url, "upgrade", revision)
         upgrade_seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert not writers.errors, writers.errors
     longest = max(writers.waits)
     print(
-        f"\n005+006 on {TASKS:,} tasks: upgrade {upgrade_seconds:.1f} s; {len(writers.waits):,}"
+        f"\n{name} on {TASKS:,} tasks: upgrade {upgrade_seconds:.1f} s; {len(writers.waits):,}"
         f" writes meanwhile; longest wait {longest * 1000:.0f} ms"
     )
-    assert versions(million) == ["006"]
+    assert versions(url) == [revision]
     assert longest < MAX_WAIT_SECONDS, f"a writer waited {longest * 1000:.0f} ms"
+
+
+def test_revisions_005_and_006_keep_writers_flowing_on_a_million_tasks(million: URL) -> None:
+    with connect(million) as conn:
+        basic_before = conn.execute("SELECT count(*) AS n, sum(id) AS s FROM tasks").fetchone()
+    upgrade_while_writing(million, "006", "005+006")
     with connect(million) as conn:
         invalid = conn.execute(
             "SELECT count(*) AS n FROM pg_index WHERE indrelid = 'tasks'::regclass"
@@ -153,19 +159,7 @@ def test_revision_007_keeps_writers_flowing_and_counts_every_tag(million: URL) -
     with connect(million) as conn:  # half the tasks tagged, 10 tags per user
         conn.execute("UPDATE tasks SET tags = ARRAY['t' || (id % 10)] WHERE id % 2 = 0")
         conn.execute("VACUUM ANALYZE tasks")
-    with Writers(million, tags=True) as writers:
-        started = time.monotonic()
-        result = run_alembic(million, "upgrade", "007")
-        upgrade_seconds = time.monotonic() - started
-    assert result.returncode == 0, result.stderr
-    assert not writers.errors, writers.errors
-    longest = max(writers.waits)
-    print(
-        f"\n007 on {TASKS:,} tasks: upgrade {upgrade_seconds:.1f} s; {len(writers.waits):,}"
-        f" writes meanwhile; longest wait {longest * 1000:.0f} ms"
-    )
-    assert versions(million) == ["007"]
-    assert longest < MAX_WAIT_SECONDS, f"a writer waited {longest * 1000:.0f} ms"
+    upgrade_while_writing(million, "007", "007", tags=True)
     with connect(million) as conn:
         exact = conn.execute(
             "SELECT user_id, tag, count(*) AS n FROM tasks, unnest(tags) AS tag"

@@ -8,19 +8,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 from sqlalchemy.engine import URL
 
+from src.cli.migrate import status_of as status
 from src.db.schema_objects import SchemaObjects, alembic_script, schema_objects
-from src.db.schema_state import SchemaStatus, read_status_sync
 from tests.migrations.helpers import copy_of_alembic
 from tests.support.databases import alembic_config
-
-
-def status(url: URL) -> SchemaStatus:
-    engine = create_engine(url, poolclass=pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            return read_status_sync(connection)
-    finally:
-        engine.dispose()
 
 
 def test_every_revision_declares_objects_of_its_own() -> None:
