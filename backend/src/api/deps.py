@@ -15,6 +15,7 @@ import anyio.to_thread
 from fastapi import Depends, Path, Request
 from fastapi.exceptions import RequestValidationError
 
+from src.api.task_actions import provision
 from src.auth import (
     Claims,
     InvalidTokenError,
@@ -121,7 +122,7 @@ async def _count_request(request: Request, claims: Claims) -> None:
         )
 
 
-def _same_user(path_user: str, claims: Claims) -> bool:
+def names_caller(path_user: str, claims: Claims) -> bool:
     """Does the path's {user_id} name the caller: the token's `sub`, or its UUID?"""
     if path_user == claims.subject:
         return True
@@ -131,7 +132,7 @@ def _same_user(path_user: str, claims: Claims) -> bool:
         return False
 
 
-async def _require_current_schema(request: Request, session: DbSession) -> None:
+async def require_current_schema(request: Request, session: DbSession) -> None:
     """503 while the database's schema is not the one this code was written for."""
     gate: SchemaGate = request.app.state.schema_gate
     status = gate.fresh_status()
@@ -170,23 +171,13 @@ async def get_caller_tasks(
     session = await get_db_session(request)  # not a sub-dependency: each costs ~10 µs
     check_request(request)
     claims = await authenticate(request)
-    if not _same_user(user_id, claims):
+    if not names_caller(user_id, claims):
         raise ForbiddenError("the path names another user")
-    await _require_current_schema(request, session)
+    await require_current_schema(request, session)
     return CallerTasks(claims, TaskRepository(session), UserRepository(session))
 
 
 TaskAccess = Annotated[CallerTasks, Depends(get_caller_tasks)]
-
-
-async def provision(claims: Claims, users: UserRepository) -> dict[str, Any]:
-    """The caller's users row, created or brought up to date from the token (just in time)."""
-    if claims.email is None:
-        existing = await users.get(claims.user_id)
-        if existing is None:
-            raise UnauthorizedError("the token has no email claim, needed to create the user")
-        return existing
-    return await users.ensure(claims.user_id, claims.email)
 
 
 @dataclass(frozen=True)
@@ -200,7 +191,7 @@ class CallerUser:
 async def get_caller_user(request: Request) -> CallerUser:
     session = await get_db_session(request)
     claims = await authenticate(request)
-    await _require_current_schema(request, session)
+    await require_current_schema(request, session)
     users = UserRepository(session)
     return CallerUser(await provision(claims, users), users)
 

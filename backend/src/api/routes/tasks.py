@@ -6,17 +6,15 @@ of TaskPublic) as JSON bytes, and the route returns them as a ready Response, so
 not validate and serialize the same data again. `response_model` still documents them.
 """
 
-from datetime import datetime
-from typing import Annotated, Any, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request, Response, status
 from pydantic import TypeAdapter
 
-from src.api.deps import CursorCodecDep, TaskAccess, provision
+from src.api import task_actions
+from src.api.deps import CursorCodecDep, TaskAccess
 from src.api.etags import etag_of, if_none_match_hits, parse_if_match
 from src.api.problems import body_errors, responses
-from src.core.errors import ConflictError
-from src.core.pagination import Position, sort_column
 from src.models import (
     TaskCompletion,
     TaskCreate,
@@ -26,7 +24,6 @@ from src.models import (
     TaskRow,
     TaskUpdate,
 )
-from src.repositories import TaskFilter
 
 router = APIRouter(
     prefix="/api/{user_id}/tasks",
@@ -89,32 +86,12 @@ async def list_tasks(
     codec: CursorCodecDep,
     query: Annotated[TaskListQuery, Query()],
 ) -> Response:
-    user_id, tasks, scope = access.user_id, access.tasks, query.filter_scope()
-    after = None
-    if query.cursor is not None:
-        after = codec.decode(query.cursor, user_id, query.sort, scope)
-    filters = TaskFilter(
-        completed=query.completed,
-        q=query.q,
-        priorities=query.priorities(),
-        tags=query.tags(),
-        due_before=query.due_before,
-        due_after=query.due_after,
-        overdue=query.overdue,
-    )
-    page = await tasks.list_page(user_id, filters, query.sort, query.limit + 1, after)
-    rows = page.tasks
+    page = await task_actions.list_page(access.tasks, codec, access.user_id, query)
     headers = {} if page.total is None else {"X-Total-Count": str(page.total)}
-    if len(rows) > query.limit:
-        rows = rows[: query.limit]
-        last = rows[-1]
-        key = cast(dict[str, Any], last)[sort_column(query.sort)[0]]
-        if isinstance(key, datetime):  # cursors carry a timestamp as stored: UTC, no zone
-            key = key.replace(tzinfo=None)
-        position = Position(key=key, task_id=last["id"])
-        cursor = codec.encode(user_id, query.sort, position, scope)
-        headers["Link"] = f'<{request.url.include_query_params(cursor=cursor)}>; rel="next"'
-    return Response(_TASKS.dump_json(rows), headers=headers, media_type=_JSON)
+    if page.next_cursor is not None:
+        next_page = request.url.include_query_params(cursor=page.next_cursor)
+        headers["Link"] = f'<{next_page}>; rel="next"'
+    return Response(_TASKS.dump_json(page.tasks), headers=headers, media_type=_JSON)
 
 
 @router.post(
@@ -133,12 +110,7 @@ async def list_tasks(
     },
 )
 async def create_task(body: TaskCreate, request: Request, access: TaskAccess) -> Response:
-    task = await access.tasks.create(access.user_id, body)
-    if task is None:  # the caller's first write: create their users row, then the task
-        await provision(access.caller, access.users)
-        task = await access.tasks.create(access.user_id, body)
-        if task is None:  # a DELETE /api/users/me of the same user won the race
-            raise ConflictError("the user was deleted while the task was being created")
+    task = await task_actions.create_task(access.caller, access.tasks, access.users, body)
     location = request.url_for(
         "read_task", user_id=request.path_params["user_id"], task_id=task["id"]
     )
