@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from psycopg import Error as DatabaseError
 from sqlalchemy.engine import URL
 
+from src import agent_tools
 from src.api import docs, problems
 from src.api.middleware import (
     BodySizeLimitMiddleware,
@@ -60,7 +61,8 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
         gc.collect()
         gc.freeze()
         try:
-            yield
+            async with agent_tools.serving(app):
+                yield
         finally:
             gc.unfreeze()
             if app.state.session_resolver is not None:  # its HTTP client is on this loop
@@ -131,6 +133,8 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(docs.router)
+    # Not a FastAPI route: the SDK's transport reads and answers the request itself.
+    app.router.routes.append(agent_tools.McpRoute(agent_tools.PATH))
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -6,7 +6,7 @@ naming each bad field (400 when the body is not JSON at all); anything unexpecte
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -87,16 +87,22 @@ def _www_authenticate(exc: UnauthorizedError) -> str:
     return f'Bearer realm="task-api", error="invalid_token", error_description="{safe}"'
 
 
-def _validation_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = [
+def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """pydantic's errors as a problem's `errors`: each bad value's dotted location, message
+    and type (the MCP tools report theirs in the same words)."""
+    return [
         {
             "field": ".".join(str(part) for part in err["loc"]),
             "message": err["msg"],
             "type": err["type"],
         }
-        for err in exc.errors()
+        for err in errors
     ]
+
+
+def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = field_errors(exc.errors())
     if any(err["type"] == "json_invalid" for err in errors):
         return problem_response(
             400, "malformed-json", "Malformed JSON", "the body is not valid JSON"
@@ -137,6 +143,12 @@ def _malformed_json() -> JSONResponse:
     return problem_response(400, "malformed-json", "Malformed JSON", "the body is not valid JSON")
 
 
+DATABASE_UNREACHABLE = "the database is unreachable; retry shortly"
+# What reaches the database's driver or pool when the database cannot answer (ConnectionError:
+# src/db/pool.py found every pooled connection dead at once).
+DATABASE_FAULTS = (OperationalError, InterfaceError, PoolTimeout, ConnectionError)
+
+
 def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     # Connection refused or lost, server restarting, statement timeout, pool exhausted: the
     # client can retry. Only the class name is logged; the message may quote SQL.
@@ -147,7 +159,7 @@ def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
         503,
         "unavailable",
         "Service Unavailable",
-        "the database is unreachable; retry shortly",
+        DATABASE_UNREACHABLE,
         {"Retry-After": "5"},
     )
 
@@ -176,8 +188,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    # ConnectionError: src/db/pool.py found every pooled connection dead at once.
-    for database_fault in (OperationalError, InterfaceError, PoolTimeout, ConnectionError):
+    for database_fault in DATABASE_FAULTS:
         app.add_exception_handler(database_fault, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
 

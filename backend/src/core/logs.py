@@ -55,3 +55,7 @@ def configure_logging(level: str, log_format: str) -> None:
     logging.getLogger("uvicorn.access").disabled = True
     # pgserver narrates every start and stop of the embedded server at INFO.
     logging.getLogger("pgserver").setLevel(max(logging.WARNING, root.level))
+    # The MCP SDK logs every stateless request's start and end at INFO; our access log has one
+    # line per request already (and httpx2 narrates every call the MCP client makes).
+    for chatty in ("mcp", "httpx2"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))

@@ -35,6 +35,17 @@ ERRORS = Counter(
     "Error responses, by problem type",
     ["type"],
 )
+TOOL_CALLS = Counter(
+    "taskapi_mcp_tool_calls_total",
+    "MCP tool calls, by tool and outcome (ok, or the problem type of the tool error)",
+    ["tool", "outcome"],
+)
+TOOL_LATENCY = Histogram(
+    "taskapi_mcp_tool_call_duration_seconds",
+    "MCP tool call duration, by tool (the HTTP request around it is in the request metrics)",
+    ["tool"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 POOL_CHECKED_OUT = Gauge(
     "taskapi_db_pool_checked_out",
     "Database connections in use, over all live workers",
@@ -51,6 +62,11 @@ def observe_request(method: str, route: str | None, status: int, seconds: float)
     template = route or "<unmatched>"
     REQUESTS.labels(method, template, str(status)).inc()
     LATENCY.labels(method, template).observe(seconds)
+
+
+def observe_tool_call(tool: str, outcome: str, seconds: float) -> None:
+    TOOL_CALLS.labels(tool, outcome).inc()
+    TOOL_LATENCY.labels(tool).observe(seconds)
 
 
 def count_error(problem_type: str) -> None:

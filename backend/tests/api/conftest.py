@@ -3,24 +3,18 @@
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
 from src.core.settings import Settings
 from src.db.session import DbSession
 from src.main import create_app
-from tests.support.api_users import TEST_SECRET, ApiUser, make_user
+from tests.support.api_users import ApiUser, make_user
 from tests.support.db import TestDb
+from tests.support.settings import suite_settings
 
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(
-        _env_file=None,
-        app_env="test",
-        jwt_secret=SecretStr(TEST_SECRET),
-        cursor_secret=SecretStr("cursor-secret-for-the-suite-only-0123456789"),
-        cors_origins=["https://app.example.com"],
-    )
+    return suite_settings()
 
 
 def use_test_db(app: FastAPI, db: TestDb) -> FastAPI:

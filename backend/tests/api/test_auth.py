@@ -4,11 +4,10 @@ user's path, and non-UUID subjects (Better Auth's default ids)."""
 import time
 import uuid
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.api_users import ApiUser, create_task, hs256_token, make_user
+from tests.support.api_users import ApiUser, Response, create_task, hs256_token, make_user
 from tests.support.db import TestDb
 from tests.support.jwt_issuer import unsigned_token
 
@@ -29,9 +28,9 @@ USER_PATH_ROUTES = [r for r in ROUTES if "{tasks}" in r[1]]
 
 def _call(
     client: TestClient, route: tuple[str, str, object], tasks_url: str, headers: dict[str, str]
-) -> httpx.Response:
+) -> Response:
     method, path, body = route
-    response: httpx.Response = client.request(
+    response: Response = client.request(
         method, path.format(tasks=tasks_url), json=body, headers=headers
     )
     return response

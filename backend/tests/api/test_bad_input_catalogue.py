@@ -193,7 +193,7 @@ def _snapshot(db: TestDb) -> list[dict[str, Any]]:
     ]
 
 
-def _cursors(settings: Settings, alice: ApiUser) -> dict[str, str]:
+def cursors_for(settings: Settings, alice: ApiUser) -> dict[str, str]:
     position = Position(key=datetime(2026, 1, 1), task_id=1)
     valid = CursorCodec(settings.cursor_secret.get_secret_value()).encode(
         alice.user_id, "-created_at", position
@@ -215,7 +215,7 @@ def test_catalogue(
 ) -> None:
     task = create_task(client, alice, title="existing", description="kept as it is")
     path = row.path
-    for kind, cursor in _cursors(settings, alice).items():
+    for kind, cursor in cursors_for(settings, alice).items():
         path = path.replace(f"{{cursor:{kind}}}", cursor)
     path = path.format(tasks=alice.tasks_url, task=alice.task_url(task["id"]))
     before = _snapshot(db)

@@ -32,7 +32,7 @@ from src.core.settings import Settings
 from src.db.pool import QUICK_TIMEOUT_SECONDS, create_db_pool
 from src.db.session import open_session
 from src.main import create_app
-from tests.support.api_users import TEST_SECRET, ApiUser, create_task, make_user
+from tests.support.api_users import TEST_SECRET, ApiUser, Response, create_task, make_user
 from tests.support.databases import upgrade
 from tests.support.db import sql
 from tests.support.live_server import LiveServer
@@ -68,7 +68,7 @@ def settings() -> Settings:
     return fault_settings()
 
 
-def assert_unavailable(response: httpx.Response) -> dict[str, Any]:
+def assert_unavailable(response: Response) -> dict[str, Any]:
     """503 problem+json that tells the client to retry."""
     assert response.status_code == 503, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
@@ -118,7 +118,7 @@ def test_starts_without_a_database_and_answers_503(
     user = make_user()
     durations: dict[str, float] = {}
 
-    def timed(name: str, response: httpx.Response) -> httpx.Response:
+    def timed(name: str, response: Response) -> Response:
         durations[name] = response.elapsed.total_seconds()
         return response
 

@@ -7,8 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
+import httpx2
 import jwt
 from fastapi.testclient import TestClient
+
+# TestClient speaks httpx2 once it is installed (the MCP SDK brings it); live-server tests
+# use httpx. Helpers that read either kind of response take this.
+Response = httpx.Response | httpx2.Response
 
 TEST_SECRET = "test-secret-for-the-suite-only-0123456789"
 

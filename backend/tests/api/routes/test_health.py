@@ -10,7 +10,6 @@ tests/api/test_database_faults.py.
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -22,7 +21,7 @@ import src.db.schema_state
 from src.core.settings import Settings
 from src.main import create_app
 from tests.migrations.helpers import SEED_DDL, execute
-from tests.support.api_users import ApiUser, make_user
+from tests.support.api_users import ApiUser, Response, make_user
 from tests.support.databases import Databases, alembic_config
 
 PROBLEM_JSON = "application/problem+json"
@@ -44,7 +43,7 @@ def count_rows(engine: Engine, user: ApiUser) -> dict[str, int]:
     return {"users": int(users or 0), "tasks": int(tasks or 0)}
 
 
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+def assert_problem(response: Response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
     problem: dict[str, Any] = response.json()

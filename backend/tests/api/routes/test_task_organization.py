@@ -323,9 +323,10 @@ def test_a_cursor_is_refused_with_other_filters(
         alice.tasks_url, params={"priority": "high,medium", "limit": 1}, headers=alice.headers
     )
     cursor = first.headers["link"].split("cursor=")[1].split(">")[0]
-    same = {"priority": "medium,high", "limit": 1, "cursor": cursor}  # same set, other order
+    same: dict[str, str | int] = {"limit": 1, "cursor": cursor}
+    same["priority"] = "medium,high"  # the same set, in another order
     assert client.get(alice.tasks_url, params=same, headers=alice.headers).status_code == 200
-    other = {"priority": "high", "limit": 1, "cursor": cursor}
+    other: dict[str, str | int] = {"priority": "high", "limit": 1, "cursor": cursor}
     response = client.get(alice.tasks_url, params=other, headers=alice.headers)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "query.cursor"

@@ -1,0 +1,201 @@
+"""The MCP server (official `mcp` SDK), served at /mcp inside the API's own ASGI app.
+
+Streamable HTTP in stateless JSON mode: every POST is complete in itself (no session held by a
+worker, no server-sent stream), so any worker serves any call, behind the same middleware as
+the REST routes (request id, access log, metrics, body-size limit, CORS).
+
+Each HTTP request is authenticated like a REST request before the SDK sees it: the bearer
+token (HS256, JWKS or a Better Auth session), the caller's rate limit, the schema check. A
+tool then runs for that caller on a session of its own (one transaction, committed when the
+tool succeeds, rolled back when it fails) and reports failures as tool errors in the words of
+the REST problem details, never a stack trace.
+"""
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from mcp.server.context import ServerRequestContext
+from mcp.server.lowlevel import Server
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.shared.exceptions import MCPError
+from mcp_types import (
+    INVALID_PARAMS,
+    CallToolRequestParams,
+    CallToolResult,
+    ListToolsResult,
+    PaginatedRequestParams,
+    TextContent,
+    Tool,
+)
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.routing import Match, Route
+from starlette.types import Receive, Scope, Send
+
+from src.agent_tools.tools import TOOLS, Call, ToolSpec
+from src.api.deps import authenticate, get_db_session, names_caller, require_current_schema
+from src.api.problems import DATABASE_FAULTS, DATABASE_UNREACHABLE, field_errors
+from src.auth import Claims
+from src.core.errors import DomainError, ForbiddenError, InvalidFieldError
+from src.core.metrics import observe_tool_call
+from src.db.session import session_scope
+from src.repositories import TaskRepository, UserRepository
+
+log = logging.getLogger(__name__)
+
+_CALLER = "mcp_caller"  # where McpEndpoint leaves the verified claims, in the request's state
+
+INSTRUCTIONS = (
+    "Tools for the signed-in user's task list (the user of the bearer token). Find a task's "
+    "id with list_tasks before changing it; dates are RFC 3339 with an offset."
+)
+
+
+async def _list_tools(
+    _: ServerRequestContext[Any, Any], __: PaginatedRequestParams | None
+) -> ListToolsResult:
+    return ListToolsResult(tools=_TOOL_LIST)
+
+
+def _describe(spec: ToolSpec) -> Tool:
+    return Tool(
+        name=spec.name,
+        title=spec.title,
+        description=spec.description,
+        input_schema=spec.arguments.model_json_schema(),
+        output_schema=spec.result.model_json_schema(mode="serialization"),
+        annotations=spec.annotations,
+    )
+
+
+_TOOL_LIST = [_describe(spec) for spec in TOOLS.values()]
+
+
+async def _call_tool(
+    ctx: ServerRequestContext[Any, Any], params: CallToolRequestParams
+) -> CallToolResult:
+    spec = TOOLS.get(params.name)
+    if spec is None:
+        raise MCPError(INVALID_PARAMS, f"Unknown tool: {params.name}")
+    request = ctx.request
+    if not isinstance(request, Request):  # only McpEndpoint's HTTP requests reach this server
+        raise MCPError(INVALID_PARAMS, "tools are served over HTTP only")
+    caller: Claims = request.scope["state"][_CALLER]
+    started, outcome = time.perf_counter(), "ok"
+    try:
+        result = await _run(spec, request, caller, params.arguments or {})
+    except ValidationError as exc:
+        outcome = "validation"
+        return _tool_error(_validation_words(exc))
+    except DomainError as exc:
+        outcome = exc.slug
+        return _tool_error(_domain_words(exc))
+    except DATABASE_FAULTS as exc:
+        outcome = "unavailable"
+        log.warning("database unavailable in tool %s: %s", spec.name, type(exc).__name__)
+        return _tool_error(f"Service Unavailable: {DATABASE_UNREACHABLE}")
+    except Exception:
+        outcome = "internal"
+        log.exception("unhandled error in tool %s", spec.name)
+        return _tool_error("Internal Server Error: the server failed; the error was logged")
+    finally:
+        observe_tool_call(spec.name, outcome, time.perf_counter() - started)
+    return CallToolResult(
+        content=[TextContent(text=json.dumps(result, separators=(",", ":")))],
+        structured_content=result,
+    )
+
+
+async def _run(
+    spec: ToolSpec, request: Request, caller: Claims, arguments: dict[str, Any]
+) -> dict[str, Any]:
+    args = spec.arguments.model_validate(arguments)
+    named = getattr(args, "user_id", None)
+    if named is not None and not names_caller(named, caller):
+        raise ForbiddenError("user_id names another user than the bearer token's")
+    state = request.app.state
+    async with session_scope(state.session_factory()) as session:
+        call = Call(caller, TaskRepository(session), UserRepository(session), state.cursor_codec)
+        return await spec.run(call, args)
+
+
+def _tool_error(text: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(text=text)], is_error=True)
+
+
+def _domain_words(exc: DomainError) -> str:
+    """`<title>: <detail>`, as in the REST problem; a refused field is named."""
+    words = f"{exc.title}: {exc.detail}"
+    if isinstance(exc, InvalidFieldError):
+        words += f" ({exc.field.removeprefix('query.')}: {exc.message})"
+    return words
+
+
+def _validation_words(exc: ValidationError) -> str:
+    """The REST 422's title, detail and errors, one `field: message` per bad argument."""
+    errors = [
+        f"{error['field']}: {error['message']}" if error["field"] else error["message"]
+        for error in field_errors(exc.errors())
+    ]
+    return "Validation failed: the request has invalid fields: " + "; ".join(errors)
+
+
+SERVER = Server(
+    "task-api",
+    version="1.0.0",
+    title="Task API",
+    instructions=INSTRUCTIONS,
+    on_list_tools=_list_tools,
+    on_call_tool=_call_tool,
+)
+
+
+class McpRoute(Route):
+    """/mcp, named in the access log and the metrics like a FastAPI route (FastAPI's own
+    routes put themselves in the scope; Starlette's do not)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, McpEndpoint(), methods=["GET", "POST", "DELETE"])
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match != Match.NONE:
+            child_scope["route"] = self
+        return match, child_scope
+
+
+class McpEndpoint:
+    """The ASGI endpoint at /mcp: the REST checks, then the SDK's transport.
+
+    A refusal here (401, 429, 503) is raised as the domain error it is, and the app's
+    exception handlers answer it as problem+json, as on every route."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        caller = await authenticate(request)
+        await require_current_schema(request, await get_db_session(request))
+        scope["state"][_CALLER] = caller
+        manager: StreamableHTTPSessionManager = request.app.state.mcp_sessions
+        await manager.handle_request(scope, receive, send)
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[None]:
+    """The SDK's request manager for one run of the app (a manager runs only once)."""
+    manager = StreamableHTTPSessionManager(
+        SERVER,
+        stateless=True,
+        json_response=True,
+        # The Host / Origin checks against DNS rebinding protect servers that trust whoever
+        # reaches them; this one trusts only the bearer token, which a rebound page never
+        # has. Browser origins are checked by the CORS middleware, as for the REST routes.
+        security_settings=None,
+    )
+    app.state.mcp_sessions = manager
+    async with manager.run():
+        yield
