@@ -96,8 +96,36 @@ def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
             "message": err["msg"],
             "type": err["type"],
         }
-        for err in errors
+        for err in _without_null_branches(errors)
     ]
+
+
+def _without_null_branches(errors: Sequence[Any]) -> list[Any]:
+    """A field typed `X | None` that gets a bad value fails both members of the union, and
+    pydantic reports both, each under the member's tag: `priority.literal['low','medium',
+    'high']: Input should be ...` and `priority.none: Input should be None`. The second says
+    nothing a client can act on: drop it, and name the field alone in the first."""
+    unions = [
+        tuple(err["loc"][:-1])
+        for err in errors
+        if err["type"] == "none_required" and err["loc"][-1:] == ("none",)
+    ]
+
+    def member_of(loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The union field whose non-null member `loc` is under, if another member failed."""
+        return next((u for u in unions if loc[: len(u)] == u and loc[len(u) :] != ("none",)), None)
+
+    kept = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        union = member_of(loc)
+        if union is not None:  # X's error, named after the field
+            kept.append({**err, "loc": union + loc[len(union) + 1 :]})
+        elif not (
+            loc[:-1] in unions and any(member_of(tuple(e["loc"])) == loc[:-1] for e in errors)
+        ):
+            kept.append(err)
+    return kept
 
 
 def _validation_error(_: Request, exc: Exception) -> JSONResponse:
