@@ -74,6 +74,7 @@ def _describe(spec: ToolSpec) -> Tool:
 
 
 _TOOL_LIST = [_describe(spec) for spec in TOOLS.values()]
+_INPUT_SCHEMAS = {tool.name: tool.input_schema for tool in _TOOL_LIST}
 
 
 async def _call_tool(
@@ -150,6 +151,9 @@ SERVER = Server(
     version="1.0.0",
     title="Task API",
     instructions=INSTRUCTIONS,
+    # For the 2026-07-28 protocol's Mcp-Param-* header check on every tool call; without it
+    # the SDK builds and serializes the whole tool list per call (a third of a call's CPU).
+    get_tool_input_schema=_INPUT_SCHEMAS.get,
     on_list_tools=_list_tools,
     on_call_tool=_call_tool,
 )
