@@ -36,6 +36,7 @@ from driver.scenarios import (
     BARE,
     BY_KEY,
     DB_FLOORS,
+    MCP,
     ORGANIZATION,
     ORGANIZATION_WORKERS,
     SCENARIOS,
@@ -205,7 +206,7 @@ class Bench:
                     smoke_test(server, fixtures)
                     create_rps = None
                     for scenario in [BARE, *self.scenarios]:
-                        if scenario in ORGANIZATION and workers != ORGANIZATION_WORKERS:
+                        if scenario in ORGANIZATION + MCP and workers != ORGANIZATION_WORKERS:
                             continue  # their targets are set at 2 workers: half the run time
                         result = self.measure(server, fixtures, scenario.key, create_rps)
                         create_rps = result.rps if scenario.key == "create" else create_rps
@@ -290,18 +291,48 @@ class Bench:
 
 
 def smoke_test(server: Server, fixtures: Fixtures) -> None:
-    """One authenticated read before measuring, so that a misconfiguration fails loudly."""
+    """One authenticated read, and the same read as an MCP tool call, before measuring, so
+    that a misconfiguration fails loudly (a tool error is an HTTP 200 that wrk would count
+    as a success)."""
     index, task_id = fixtures.targets.read_text().split("\n", 1)[0].split("\t")
     user = fixtures.users.read_text().splitlines()[int(index)].split("\t")
-    request = urllib.request.Request(
-        f"{server.url}/api/{user[1]}/tasks/{task_id}",
-        headers={"Authorization": f"Bearer {user[2]}"},
-    )
+    auth = {"Authorization": f"Bearer {user[2]}"}
+    _smoke(urllib.request.Request(f"{server.url}/api/{user[1]}/tasks/{task_id}", headers=auth))
+    meta = {  # what bench/mcp.lua sends: the SDK client's 2026-07-28 form
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "bench", "version": "1"},
+        "io.modelcontextprotocol/clientCapabilities": {},
+    }
+    call = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "get_task", "arguments": {"task_id": int(task_id)}, "_meta": meta},
+    }
+    headers = {
+        **auth,
+        "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": "2026-07-28",
+        "Mcp-Method": "tools/call",
+        "Mcp-Name": "get_task",
+    }
+    body = _smoke(urllib.request.Request(f"{server.url}/mcp", json.dumps(call).encode(), headers))
+    result = json.loads(body).get("result", {})
+    if result.get("isError") or "structuredContent" not in result:
+        sys.exit(f"smoke test: the get_task tool answered {body[:500]!r}")
+
+
+def _smoke(request: urllib.request.Request) -> bytes:
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            response.read()
+            body: bytes = response.read()
+            return body
     except urllib.error.HTTPError as error:
-        sys.exit(f"smoke test: GET a task answered {error.code}: {error.read()[:500]!r}")
+        sys.exit(
+            f"smoke test: {request.get_method()} {request.full_url} answered {error.code}: "
+            f"{error.read()[:500]!r}"
+        )
 
 
 def say(text: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from driver.layout import BENCH_DIR, Layout
-from driver.scenarios import BY_KEY, ORGANIZATION, ORGANIZATION_WORKERS, SCENARIOS
+from driver.scenarios import BY_KEY, MCP, MCP_REST, ORGANIZATION, ORGANIZATION_WORKERS, SCENARIOS
 
 TARGET_WORKERS = 2
 SHARE_TARGETS = {"get": 0.35, "list50": 0.25, "create": 0.25, "mixed": 0.25}
@@ -283,6 +283,48 @@ def organization_section(r: Results) -> list[str]:
     return [*out, *table(header, rows, "l" + "r" * 9), ""]
 
 
+def mcp_section(r: Results) -> list[str]:
+    """MCP tool calls (issue 16) against the REST calls that do the same work, same run."""
+    keys = [s.key for s in MCP if s.key in r.scenarios]
+    if not keys:
+        return []
+    w = ORGANIZATION_WORKERS
+    out = [
+        "## MCP tool calls against the matching REST calls",
+        "",
+        f"POST /mcp as the official SDK's client sends a `tools/call` on the 2026-07-28 protocol "
+        f"(one self-contained JSON-RPC request; bench/mcp.lua), {w} workers, the same run as the "
+        "REST call beside it. 'tool / REST': the tool's throughput over the REST call's; "
+        "'CPU ×': the tool's API CPU per call over the REST call's.",
+        "",
+    ]
+    rows = []
+    for t in r.scales:
+        for key in keys:
+            tool, rest = r.get(t, w, key), r.get(t, w, MCP_REST[key])
+            if not tool or not rest:
+                continue
+            tool_cpu, rest_cpu = tool.get("api_cpu_us"), rest.get("api_cpu_us")
+            rows.append(
+                [
+                    label(t),
+                    BY_KEY[key].title,
+                    num(tool["rps"]),
+                    num(rest["rps"]),
+                    pct(_ratio(tool, rest)),
+                    ms(tool["p50_ms"]),
+                    ms(rest["p50_ms"]),
+                    _cpu(tool_cpu),
+                    _cpu(rest_cpu),
+                    f"{tool_cpu / rest_cpu:.2f}" if tool_cpu and rest_cpu else "–",
+                    str(tool["errors"]),
+                ]
+            )
+    header = ["tasks", "tool", "tool req/s", "REST req/s", "tool / REST", "tool p50"]
+    header += ["REST p50", "tool API CPU µs", "REST API CPU µs", "CPU ×", "errors"]
+    return [*out, *table(header, rows, "ll" + "r" * 9), ""]
+
+
 def floors_section(r: Results) -> list[str]:
     rows = []
     for t in r.scales:
@@ -488,6 +530,7 @@ def write(results_dir: Path, doc: Path, plot: Path) -> None:
         *scale_section(r),
         *scenario_tables(r),
         *organization_section(r),
+        *mcp_section(r),
         *floors_section(r),
         *memory_section(memory),
         *profile_section(profile),

@@ -59,7 +59,16 @@ ORGANIZATION = [
     Scenario("tags", "tags of the heavy user", "list.lua"),
 ]
 SCENARIOS += ORGANIZATION
-ORGANIZATION_WORKERS = 2  # the organization scenarios run with this many workers only
+# MCP tool calls (issue 16), each against the REST call that does the same work.
+MCP = [
+    Scenario("mcp-get", "MCP get_task", "mcp.lua"),
+    Scenario("mcp-list50", "MCP list_tasks, first page of 50", "mcp.lua"),
+    Scenario("mcp-create", "MCP add_task", "mcp.lua"),
+]
+MCP_REST = {"mcp-get": "get", "mcp-list50": "list50", "mcp-create": "create"}
+SCENARIOS += MCP
+# The organization and MCP scenarios run with this many workers only.
+ORGANIZATION_WORKERS = 2
 BY_KEY = {scenario.key: scenario for scenario in [BARE, *SCENARIOS]}
 # pgbench floors: the SQL of get-one and of a first page, per table size.
 DB_FLOORS = {"get": "get_one", "list50": "list_first_page"}
@@ -159,6 +168,14 @@ class Fixtures:
             return same, same
         if key == "delete":
             return self._delete_args(warmup, seconds, create_rps or 2000.0)
+        if key == "mcp-get":
+            return ["get_task", self.users, self.targets], ["get_task", self.users, self.targets]
+        if key == "mcp-list50":
+            same = ["list_tasks", self.users, HEAVY_INDEX]
+            return same, same
+        if key == "mcp-create":
+            same = ["add_task", self.users, ORDINARY_USERS]
+            return same, same
         raise ValueError(key)
 
     def _delete_args(
