@@ -5,11 +5,12 @@ Writers insert, update and complete tasks without pause while `alembic upgrade` 
 005 (catalog changes under a short ACCESS EXCLUSIVE lock) and 006 (VALIDATE CONSTRAINT and
 CREATE INDEX CONCURRENTLY, which never block writers), then, with half the tasks tagged and
 the writers changing tags too, 007 (tag_counts: triggers in a short transaction, then a
-backfill a few users at a time). Every writer runs with `lock_timeout = 200ms`, the issue's target:
-a revision that rewrote the table, built an index without CONCURRENTLY or backfilled under one
-lock would hold a writer on a lock for seconds, and that write fails the test. What a write
-waits for otherwise (the disk, the CPU the migration shares with it) is not the revision's
-doing: the longest wait of a single write is printed (`pytest -s` shows it), not checked. Then `alembic downgrade 004` and `upgrade head` again, with the rows intact.
+backfill a few users at a time). Every writer runs with `lock_timeout = 200ms`, the issue's
+target: a revision that rewrote the table, built an index without CONCURRENTLY or backfilled
+under one lock would hold a writer on a lock for seconds, and that write fails the test. What
+a write waits for otherwise (the disk, the CPU the migration shares with it) is not the
+revision's doing: the longest wait of a single write is printed (`pytest -s` shows it), not
+checked. Then `alembic downgrade 004` and `upgrade head` again, with the rows intact.
 """
 
 import threading
