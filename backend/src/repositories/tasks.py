@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import (
     ARRAY,
@@ -232,10 +232,14 @@ class TaskRepository:
 
     async def delete(
         self, user_id: uuid.UUID, task_id: int, if_match: list[datetime] | None = None
-    ) -> None:
+    ) -> TaskRow:
+        """The task as it was when it went (one statement: what is returned is what was
+        deleted, whatever ran concurrently)."""
         params = {"id": task_id, "user_id": user_id, "versions": if_match}
-        if await self.session.fetch_one(_DELETE[if_match is not None], params) is None:
+        task = await self.session.fetch_one(_DELETE[if_match is not None], params)
+        if task is None:
             await self._raise_missing_or_stale(user_id, task_id)
+        return in_utc(task)
 
     # -- helpers -------------------------------------------------------------------------
     async def _update_one(
@@ -289,7 +293,7 @@ class TaskRepository:
         assert row is not None  # the row is ours and locked by this transaction
         return in_utc(row)
 
-    async def _raise_missing_or_stale(self, user_id: uuid.UUID, task_id: int) -> None:
+    async def _raise_missing_or_stale(self, user_id: uuid.UUID, task_id: int) -> NoReturn:
         await self.get(user_id, task_id)  # raises NotFoundError when the task is not the user's
         raise PreconditionFailedError(_STALE)
 
@@ -329,7 +333,7 @@ _CREATE = compile_statement(
     .returning(Task)
 )
 _DELETE = {
-    versioned: compile_statement(delete(Task).where(*_target(versioned)).returning(col(Task.id)))
+    versioned: compile_statement(delete(Task).where(*_target(versioned)).returning(Task))
     for versioned in (False, True)
 }
 _TOGGLE = {

@@ -817,7 +817,9 @@ def test_delete_without_if_match_removes_the_task(
     db: TestDb, repo: TaskRepository, alice: uuid.UUID, task: Row
 ) -> None:
     other = insert_task(db, alice, "stays")
-    assert db.run(repo.delete(alice, task.id)) is None
+    deleted = db.run(repo.delete(alice, task.id))
+    assert (deleted["id"], deleted["title"]) == (task.id, "original")  # what went
+    assert deleted["created_at"].tzinfo is not None
     assert stored(db, task.id) is None
     assert stored(db, other.id) is not None
     with pytest.raises(NotFoundError):
