@@ -3,14 +3,21 @@ a tool's input schema is its REST body or query model plus the task id and the o
 `user_id` of the assignment's signatures, so the limits, validators and descriptions of the
 two sides cannot drift."""
 
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
-from src.models import TagCount, TaskCreate, TaskListQuery, TaskPublic, TaskUpdate
+from src.models import (
+    TASK_ID_MAX,
+    TagCount,
+    TaskCreate,
+    TaskListQuery,
+    TaskPublic,
+    TaskUpdate,
+)
 
-TASK_ID_MAX = 2_147_483_647  # the column is an integer
 PAGE_MAX = 50  # tasks per list call: a page must fit in a model's context
 PAGE_DEFAULT = 20
 
@@ -72,7 +79,7 @@ class ListTasksArguments(TaskListQuery):
     status: Status = Field(
         default="all", description="all (default), pending (not done) or completed (done)"
     )
-    # `status` says it; hidden from the schema, and refused when sent.
+    # `status` says it: hidden from the schema, and refused when sent, even as null.
     completed: SkipJsonSchema[None] = None
     limit: int = Field(
         default=PAGE_DEFAULT, ge=1, le=PAGE_MAX, description=f"Page size (default {PAGE_DEFAULT})"
@@ -82,6 +89,11 @@ class ListTasksArguments(TaskListQuery):
         max_length=1024,
         description="next_cursor of the previous call, with the same filters and sort",
     )
+
+    @field_validator("completed", mode="before")
+    @classmethod
+    def _refuse_completed(cls, _: object) -> NoReturn:
+        raise PydanticCustomError("extra_forbidden", "Extra inputs are not permitted")
 
     def query(self) -> TaskListQuery:
         """The REST query these arguments are (its cursors are this tool's cursors)."""

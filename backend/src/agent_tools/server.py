@@ -6,9 +6,9 @@ the REST routes (request id, access log, metrics, body-size limit, CORS).
 
 Each HTTP request is authenticated like a REST request before the SDK sees it: the bearer
 token (HS256, JWKS or a Better Auth session), the caller's rate limit, the schema check. A
-tool then runs for that caller on a session of its own (one transaction, committed when the
-tool succeeds, rolled back when it fails) and reports failures as tool errors in the words of
-the REST problem details, never a stack trace.
+tool then runs for that caller on the request's session (a tool that writes, in one
+transaction: committed when the tool succeeds, rolled back when it fails) and reports failures
+as tool errors in the words of the REST problem details, never a stack trace.
 """
 
 import json
@@ -32,16 +32,27 @@ from mcp_types import (
     TextContent,
     Tool,
 )
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.routing import Match, Route
 from starlette.types import Receive, Scope, Send
 
 from src.agent_tools.tools import TOOLS, Call, ToolSpec
 from src.api.deps import authenticate, get_db_session, names_caller, require_current_schema
-from src.api.problems import DATABASE_FAULTS, DATABASE_UNREACHABLE, field_errors
+from src.api.problems import (
+    DATABASE_FAULTS,
+    DATABASE_UNREACHABLE,
+    INTERNAL_FAILURE,
+    field_errors,
+    problem_words,
+)
 from src.auth import Claims
-from src.core.errors import DomainError, ForbiddenError, InvalidFieldError
+from src.core.errors import (
+    DomainError,
+    ForbiddenError,
+    InvalidFieldError,
+    ServiceUnavailableError,
+)
 from src.core.metrics import observe_tool_call
 from src.db.session import session_scope
 from src.repositories import TaskRepository, UserRepository
@@ -86,64 +97,62 @@ async def _call_tool(
     request = ctx.request
     if not isinstance(request, Request):  # only McpEndpoint's HTTP requests reach this server
         raise MCPError(INVALID_PARAMS, "tools are served over HTTP only")
-    caller: Claims = request.scope["state"][_CALLER]
-    started, outcome = time.perf_counter(), "ok"
+    started = time.perf_counter()
+    outcome, result = await _attempt(spec, request, params.arguments or {})
+    observe_tool_call(spec.name, outcome, time.perf_counter() - started)
+    return result
+
+
+async def _attempt(
+    spec: ToolSpec, request: Request, arguments: dict[str, Any]
+) -> tuple[str, CallToolResult]:
+    """The call's outcome (the metrics' label) and its result: the tool's, or a tool error in
+    the words of the REST problem the same failure gets."""
     try:
-        result = await _run(spec, request, caller, params.arguments or {})
+        args = spec.arguments.model_validate(arguments)
     except ValidationError as exc:
-        outcome = "validation"
-        return _tool_error(_validation_words(exc))
+        # Only the arguments' own errors: a ValidationError inside a tool is a bug (a 500).
+        words = problem_words(
+            InvalidFieldError.title, InvalidFieldError.summary, field_errors(exc.errors())
+        )
+        return "validation", _tool_error(words)
+    try:
+        result = await _run(spec, request, args)
     except DomainError as exc:
-        outcome = exc.slug
-        return _tool_error(_domain_words(exc))
+        errors = []
+        if isinstance(exc, InvalidFieldError):
+            errors = [{"field": exc.field, "message": exc.message}]
+        return exc.slug, _tool_error(problem_words(exc.title, exc.detail, errors))
     except DATABASE_FAULTS as exc:
-        outcome = "unavailable"
         log.warning("database unavailable in tool %s: %s", spec.name, type(exc).__name__)
-        return _tool_error(f"Service Unavailable: {DATABASE_UNREACHABLE}")
+        return "unavailable", _tool_error(
+            problem_words(ServiceUnavailableError.title, DATABASE_UNREACHABLE)
+        )
     except Exception:
-        outcome = "internal"
         log.exception("unhandled error in tool %s", spec.name)
-        return _tool_error("Internal Server Error: the server failed; the error was logged")
-    finally:
-        observe_tool_call(spec.name, outcome, time.perf_counter() - started)
-    return CallToolResult(
-        content=[TextContent(text=json.dumps(result, separators=(",", ":")))],
-        structured_content=result,
-    )
+        return "internal", _tool_error(problem_words("Internal Server Error", INTERNAL_FAILURE))
+    text = json.dumps(result, separators=(",", ":"))
+    return "ok", CallToolResult(content=[TextContent(text=text)], structured_content=result)
 
 
-async def _run(
-    spec: ToolSpec, request: Request, caller: Claims, arguments: dict[str, Any]
-) -> dict[str, Any]:
-    args = spec.arguments.model_validate(arguments)
+async def _run(spec: ToolSpec, request: Request, args: BaseModel) -> dict[str, Any]:
+    """The tool, on the request's own session (the connection McpEndpoint's schema check may
+    have taken: one per call, never two), in one transaction for a tool that writes: it
+    commits when the tool succeeds and rolls back when it raises."""
+    caller: Claims = request.scope["state"][_CALLER]
     named = getattr(args, "user_id", None)
     if named is not None and not names_caller(named, caller):
         raise ForbiddenError("user_id names another user than the bearer token's")
     state = request.app.state
-    async with session_scope(state.session_factory()) as session:
+    async with session_scope(await get_db_session(request)) as session:
+        if not spec.annotations.read_only_hint:
+            await session.begin()
         call = Call(caller, TaskRepository(session), UserRepository(session), state.cursor_codec)
         return await spec.run(call, args)
 
 
 def _tool_error(text: str) -> CallToolResult:
     return CallToolResult(content=[TextContent(text=text)], is_error=True)
-
-
-def _domain_words(exc: DomainError) -> str:
-    """`<title>: <detail>`, as in the REST problem; a refused field is named."""
-    words = f"{exc.title}: {exc.detail}"
-    if isinstance(exc, InvalidFieldError):
-        words += f" ({exc.field.removeprefix('query.')}: {exc.message})"
-    return words
-
-
-def _validation_words(exc: ValidationError) -> str:
-    """The REST 422's title, detail and errors, one `field: message` per bad argument."""
-    errors = [
-        f"{error['field']}: {error['message']}" if error["field"] else error["message"]
-        for error in field_errors(exc.errors())
-    ]
-    return "Validation failed: the request has invalid fields: " + "; ".join(errors)
 
 
 SERVER = Server(
@@ -164,7 +173,9 @@ class McpRoute(Route):
     routes put themselves in the scope; Starlette's do not)."""
 
     def __init__(self, path: str) -> None:
-        super().__init__(path, McpEndpoint(), methods=["GET", "POST", "DELETE"])
+        super().__init__(
+            path, McpEndpoint(), methods=["GET", "POST", "DELETE"], include_in_schema=False
+        )
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         match, child_scope = super().matches(scope)

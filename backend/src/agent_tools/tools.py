@@ -1,8 +1,8 @@
 """The tools an AI agent gets: what each does, for whom, with which repositories.
 
-Each tool runs with the caller of the bearer token (never a user the model names), on a
-session of its own whose transaction commits when the tool succeeds and rolls back when it
-fails (src/agent_tools/server.py), and calls the same repositories and shared actions
+Each tool runs with the caller of the bearer token (never a user the model names), a tool
+that writes in one transaction that commits when it succeeds and rolls back when it fails
+(src/agent_tools/server.py), and calls the same repositories and shared actions
 (src/api/task_actions.py) as the REST routes.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcp_types import ToolAnnotations
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from src.agent_tools.arguments import (
     AddTaskArguments,
@@ -27,11 +27,8 @@ from src.agent_tools.arguments import (
 from src.api import task_actions
 from src.auth import Claims
 from src.core.pagination import CursorCodec
-from src.models import TaskRow
+from src.models import TASK_ROW, TASK_ROWS, TaskRow
 from src.repositories import TaskRepository, UserRepository
-
-_TASK = TypeAdapter(TaskRow)
-_TASKS = TypeAdapter(list[TaskRow])
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ def _result(task: TaskRow, status: str) -> dict[str, Any]:
         "task_id": task["id"],
         "status": status,
         "title": task["title"],
-        "task": _TASK.dump_python(task, mode="json"),
+        "task": TASK_ROW.dump_python(task, mode="json"),
     }
 
 
@@ -62,7 +59,7 @@ async def add_task(call: Call, args: AddTaskArguments) -> dict[str, Any]:
 async def list_tasks(call: Call, args: ListTasksArguments) -> dict[str, Any]:
     page = await task_actions.list_page(call.tasks, call.cursors, call.caller.user_id, args.query())
     return {
-        "tasks": _TASKS.dump_python(page.tasks, mode="json"),
+        "tasks": TASK_ROWS.dump_python(page.tasks, mode="json"),
         "next_cursor": page.next_cursor,
         "total": page.total,
     }
@@ -84,11 +81,7 @@ async def complete_task(call: Call, args: CompleteTaskArguments) -> dict[str, An
 
 
 async def delete_task(call: Call, args: TaskRef) -> dict[str, Any]:
-    # Read first, so that the model is told which task went (a concurrent delete between the
-    # two makes the second a 404, as in REST).
-    task = await call.tasks.get(call.caller.user_id, args.task_id)
-    await call.tasks.delete(call.caller.user_id, args.task_id)
-    return _result(task, "deleted")
+    return _result(await call.tasks.delete(call.caller.user_id, args.task_id), "deleted")
 
 
 async def list_tags(call: Call, _: ListTagsArguments) -> dict[str, Any]:

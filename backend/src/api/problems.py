@@ -6,7 +6,8 @@ naming each bad field (400 when the body is not JSON at all); anything unexpecte
 """
 
 import logging
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,7 +18,7 @@ from psycopg import InterfaceError, OperationalError
 from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
-from starlette.routing import compile_path
+from starlette.routing import Route, compile_path
 
 from src.core.errors import (
     DomainError,
@@ -100,6 +101,23 @@ def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
     ]
 
 
+def problem_words(title: str, detail: str, errors: Sequence[Mapping[str, str]] = ()) -> str:
+    """A problem in one line, for clients that read text rather than JSON (the MCP tools):
+    `<title>: <detail>`, then each bad value in brackets, `(<field>: <message>; ...)`, named
+    without the part of the request it came in (`body.`, `query.`, `path.`), which a tool's
+    arguments do not have."""
+    words = f"{title}: {detail}"
+    named = [
+        f"{field}: {error['message']}" if field else error["message"]
+        for error in errors
+        for field in [_REQUEST_PART.sub("", error["field"])]
+    ]
+    return f"{words} ({'; '.join(named)})" if named else words
+
+
+_REQUEST_PART = re.compile(r"^(body|query|path)(\.|$)")
+
+
 def _without_null_branches(errors: Sequence[Any]) -> list[Any]:
     """A field typed `X | None` that gets a bad value fails both members of the union, and
     pydantic reports both, each under the member's tag: `priority.literal['low','medium',
@@ -136,7 +154,11 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
             400, "malformed-json", "Malformed JSON", "the body is not valid JSON"
         )
     return problem_response(
-        422, "validation", "Validation failed", "the request has invalid fields", errors=errors
+        422,
+        InvalidFieldError.slug,
+        InvalidFieldError.title,
+        InvalidFieldError.summary,
+        errors=errors,
     )
 
 
@@ -156,7 +178,8 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _allowed_methods(request: Request) -> list[str]:
     """Every method the API serves at this path, from the app's own OpenAPI paths (Starlette
-    would name only the methods of the first route whose path matched)."""
+    would name only the methods of the first route whose path matched), and from the routes
+    the document leaves out (/mcp)."""
     path = request.url.path
     methods = {
         method.upper()
@@ -164,6 +187,10 @@ def _allowed_methods(request: Request) -> list[str]:
         if compile_path(template)[0].match(path)
         for method in item
     }
+    for route in request.app.router.routes:
+        unlisted = isinstance(route, Route) and not route.include_in_schema
+        if unlisted and route.path_regex.match(path):
+            methods |= route.methods or set()
     return sorted(methods)
 
 
@@ -194,9 +221,10 @@ def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
 
 def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem_response(
-        500, "internal", "Internal Server Error", "the server failed; the error was logged"
-    )
+    return problem_response(500, "internal", "Internal Server Error", INTERNAL_FAILURE)
+
+
+INTERNAL_FAILURE = "the server failed; the error was logged"
 
 
 _PHRASES = {
@@ -302,9 +330,7 @@ _EXAMPLES = {
     429: _example(
         429, "rate-limited", "Too Many Requests", "too many requests; retry after the reset"
     ),
-    503: _example(
-        503, "unavailable", "Service Unavailable", "the database is unreachable; retry shortly"
-    ),
+    503: _example(503, "unavailable", "Service Unavailable", DATABASE_UNREACHABLE),
     412: _example(
         412,
         "precondition-failed",

@@ -14,6 +14,9 @@ SQLModel.metadata.naming_convention = {
 
 from src.models.tag_count import UserTagCount  # noqa: E402
 from src.models.task import (  # noqa: E402
+    TASK_ID_MAX,
+    TASK_ROW,
+    TASK_ROWS,
     TagCount,
     Task,
     TaskCompletion,
@@ -28,6 +31,9 @@ from src.models.task_count import TaskCount  # noqa: E402
 from src.models.user import User, UserPublic  # noqa: E402
 
 __all__ = [
+    "TASK_ID_MAX",
+    "TASK_ROW",
+    "TASK_ROWS",
     "SQLModel",
     "TagCount",
     "Task",

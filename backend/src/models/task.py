@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     StrictBool,
     StringConstraints,
+    TypeAdapter,
     field_validator,
     model_validator,
 )
@@ -385,6 +386,12 @@ class TaskRow(TypedDict):
     next_occurrence_id: int | None
     created_at: datetime
     updated_at: datetime
+
+
+# Serializers of one task and of a page, for the routes and the MCP tools alike.
+TASK_ROW = TypeAdapter(TaskRow)
+TASK_ROWS = TypeAdapter(list[TaskRow])
+TASK_ID_MAX = 2_147_483_647  # tasks.id is an integer: a larger id names no task
 
 
 class TaskListQuery(BaseModel):

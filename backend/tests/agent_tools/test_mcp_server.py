@@ -240,8 +240,8 @@ async def test_list_tasks_pages_with_a_cursor_bound_to_its_filters(
         assert words.startswith("Validation failed: the request has invalid fields (cursor: ")
         words = await refused(client, "list_tasks", limit=51)
         assert words == (
-            "Validation failed: the request has invalid fields: "
-            "limit: Input should be less than or equal to 50"
+            "Validation failed: the request has invalid fields "
+            "(limit: Input should be less than or equal to 50)"
         )
 
 
@@ -263,12 +263,17 @@ async def test_a_users_tools_never_reach_another_users_tasks(
         assert (await ok(client, "list_tasks"))["tasks"] == []
         assert (await ok(client, "list_tasks", q="alice"))["tasks"] == []
         assert (await ok(client, "list_tags"))["tags"] == []
-        # The assignment's user_id argument cannot name someone else...
-        for tool, extra in (("list_tasks", {}), ("get_task", {"task_id": task_id})):
-            words = await refused(client, tool, user_id=alice.sub, **extra)
-            assert words == "Forbidden: user_id names another user than the bearer token's"
-        words = await refused(client, "add_task", title="planted", user_id=str(alice.user_id))
-        assert words.startswith("Forbidden: ")
+        # The assignment's user_id argument cannot name someone else, on any tool...
+        arguments: dict[str, dict[str, Any]] = {
+            "add_task": {"title": "planted"},
+            "update_task": {"task_id": task_id, "title": "bob's now"},
+            **{tool: {"task_id": task_id} for tool in ("get_task", "complete_task")},
+            "delete_task": {"task_id": task_id},
+        }
+        for tool in TOOL_NAMES:
+            for named in (alice.sub, str(alice.user_id)):
+                words = await refused(client, tool, user_id=named, **arguments.get(tool, {}))
+                assert words == "Forbidden: user_id names another user than the bearer token's"
         # ...and may name the caller, by the token's sub or by the service's id.
         await ok(client, "list_tasks", user_id=bob.sub)
         await ok(client, "list_tasks", user_id=str(bob.user_id))

@@ -9,13 +9,15 @@ not validate and serialize the same data again. `response_model` still documents
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request, Response, status
-from pydantic import TypeAdapter
 
 from src.api import task_actions
 from src.api.deps import CursorCodecDep, TaskAccess
 from src.api.etags import etag_of, if_none_match_hits, parse_if_match
 from src.api.problems import body_errors, responses
 from src.models import (
+    TASK_ID_MAX,
+    TASK_ROW,
+    TASK_ROWS,
     TaskCompletion,
     TaskCreate,
     TaskListQuery,
@@ -31,7 +33,7 @@ router = APIRouter(
     responses=responses(401, 403, 409, 422, 429, 503),
 )
 
-TaskId = Annotated[int, Path(ge=1, le=2_147_483_647, description="The task's id")]
+TaskId = Annotated[int, Path(ge=1, le=TASK_ID_MAX, description="The task's id")]
 IfMatch = Annotated[
     str | None,
     Header(description="Apply only if the task still has this ETag; 412 otherwise"),
@@ -59,16 +61,13 @@ _ETAG = {
 }
 
 
-# TaskPublic's shape, serialized straight from the rows (see TaskRow).
-_TASK = TypeAdapter(TaskRow)
-_TASKS = TypeAdapter(list[TaskRow])
 _JSON = "application/json"
 
 
 def _task_response(
     task: TaskRow, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
-    content = _TASK.dump_json(task)
+    content = TASK_ROW.dump_json(task)
     return Response(
         content, status_code, {"ETag": etag_of(task), **(headers or {})}, media_type=_JSON
     )
@@ -91,7 +90,7 @@ async def list_tasks(
     if page.next_cursor is not None:
         next_page = request.url.include_query_params(cursor=page.next_cursor)
         headers["Link"] = f'<{next_page}>; rel="next"'
-    return Response(_TASKS.dump_json(page.tasks), headers=headers, media_type=_JSON)
+    return Response(TASK_ROWS.dump_json(page.tasks), headers=headers, media_type=_JSON)
 
 
 @router.post(

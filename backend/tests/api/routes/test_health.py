@@ -192,7 +192,14 @@ def api_requests(user: ApiUser) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("GET", user.tasks_url, None),
         ("PUT", user.task_url(1), {"title": "replaced"}),
         ("DELETE", "/api/users/me", None),
+        ("POST", "/mcp", _tool_call("add_task", {"title": "written through an unknown schema"})),
     ]
+
+
+def _tool_call(tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """An MCP agent's tools/call, as JSON-RPC."""
+    params = {"name": tool, "arguments": arguments}
+    return {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params}
 
 
 def test_readyz_names_what_a_database_stamped_past_its_objects_lacks(

@@ -1,0 +1,122 @@
+"""What an agent gets when a tool fails inside (a bug, the database gone mid-call), and the
+HTTP edges of /mcp (tokens on every method, the body limit): each failure is a tool error or a
+problem+json, in the words REST uses, and a tool that fails has written nothing."""
+
+import dataclasses
+from typing import Any
+
+import httpx
+import pytest
+from psycopg import OperationalError
+from sqlalchemy import Engine, text
+
+from src.agent_tools.tools import TOOLS, Call
+from src.core.settings import Settings
+from tests.agent_tools.conftest import connect
+from tests.agent_tools.test_mcp_server import refused
+from tests.support.api_users import ApiUser, hs256_token
+from tests.support.live_server import LiveServer
+
+pytestmark = pytest.mark.anyio
+
+MCP_ACCEPT = {"Accept": "application/json, text/event-stream"}
+
+
+def database(engine: Engine) -> list[Any]:
+    with engine.connect() as connection:
+        return [
+            *connection.execute(text("SELECT id, email FROM users ORDER BY id")).all(),
+            *connection.execute(text("SELECT * FROM tasks ORDER BY id")).all(),
+            *connection.execute(text("SELECT * FROM task_counts ORDER BY user_id")).all(),
+        ]
+
+
+@pytest.fixture
+def fail_after_writing(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Exception:
+    """add_task and complete_task do their writes (add_task's first one provisions the
+    caller), then raise `request.param`, as a bug or a lost connection would."""
+    error: Exception = request.param
+
+    for name in ("add_task", "complete_task"):
+        spec = TOOLS[name]
+
+        async def write_then_fail(call: Call, args: Any, run: Any = spec.run) -> dict[str, Any]:
+            await run(call, args)
+            raise error
+
+        monkeypatch.setitem(TOOLS, name, dataclasses.replace(spec, run=write_then_fail))
+    return error
+
+
+@pytest.mark.parametrize(
+    ("fail_after_writing", "words"),
+    [
+        (
+            RuntimeError("a bug, with internals: SELECT secret"),
+            "Internal Server Error: the server failed; the error was logged",
+        ),
+        (
+            OperationalError("server closed the connection unexpectedly"),
+            "Service Unavailable: the database is unreachable; retry shortly",
+        ),
+    ],
+    indirect=["fail_after_writing"],
+)
+async def test_a_tool_that_fails_after_writing_writes_nothing(
+    server: LiveServer,
+    committed_engine: Engine,
+    alice: ApiUser,
+    fail_after_writing: Exception,
+    words: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with connect(server, alice.token) as client:
+        # The caller's first write: the users row and the task, both undone.
+        assert await refused(client, "add_task", title="half written") == words
+        assert database(committed_engine) == []
+
+    # A recurring task's completion: neither the completion nor the next occurrence stays.
+    created = httpx.post(
+        f"{server.url}{alice.tasks_url}",
+        json={"title": "weekly", "due_date": "2026-12-07T09:00:00Z", "recurring_rule": "weekly"},
+        headers=alice.headers,
+    )
+    assert created.status_code == 201, created.text
+    before = database(committed_engine)
+    async with connect(server, alice.token) as client:
+        assert await refused(client, "complete_task", task_id=created.json()["id"]) == words
+    assert database(committed_engine) == before
+
+    assert "SELECT secret" not in words  # the model never sees internals; the log has them
+    if isinstance(fail_after_writing, RuntimeError):
+        assert any("SELECT secret" in str(r.exc_info) for r in caplog.records if r.exc_info)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+def test_every_method_needs_a_token(server: LiveServer, alice: ApiUser, method: str) -> None:
+    expired = hs256_token(sub=alice.sub, email=alice.email, ttl=-60)
+    for headers in ({}, {"Authorization": f"Bearer {expired}"}):
+        response = httpx.request(
+            method, f"{server.url}/mcp", headers={**MCP_ACCEPT, **headers}, json=None
+        )
+        assert response.status_code == 401, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["title"] == "Unauthorized"
+
+
+def test_a_body_over_the_limit_is_refused_before_the_tool_runs(
+    server: LiveServer, committed_engine: Engine, settings: Settings, alice: ApiUser
+) -> None:
+    call = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "add_task", "arguments": {"title": "big", "description": ""}},
+    }
+    call["params"]["arguments"]["description"] = "x" * settings.max_body_bytes  # type: ignore[index]
+    response = httpx.post(f"{server.url}/mcp", json=call, headers={**MCP_ACCEPT, **alice.headers})
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert database(committed_engine) == []
