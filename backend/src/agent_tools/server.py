@@ -6,7 +6,7 @@ the REST routes (request id, access log, metrics, body-size limit, CORS).
 
 Each HTTP request is authenticated like a REST request before the SDK sees it: the bearer
 token (HS256, JWKS or a Better Auth session), the caller's rate limit, the schema check. A
-tool then runs for that caller on the request's session (a tool that writes, in one
+tool then runs for that caller on a session of its own (a tool that writes, in one
 transaction: committed when the tool succeeds, rolled back when it fails) and reports failures
 as tool errors in the words of the REST problem details, never a stack trace.
 """
@@ -43,6 +43,7 @@ from src.api.problems import (
     DATABASE_FAULTS,
     DATABASE_UNREACHABLE,
     INTERNAL_FAILURE,
+    argument_name,
     field_errors,
     problem_words,
 )
@@ -98,7 +99,11 @@ async def _call_tool(
     if not isinstance(request, Request):  # only McpEndpoint's HTTP requests reach this server
         raise MCPError(INVALID_PARAMS, "tools are served over HTTP only")
     started = time.perf_counter()
-    outcome, result = await _attempt(spec, request, params.arguments or {})
+    try:
+        outcome, result = await _attempt(spec, request, params.arguments or {})
+    except Exception:  # the SDK would send the exception's own message to the model
+        log.exception("unhandled error in tool %s", spec.name)
+        outcome, result = "internal", _internal_error()
     observe_tool_call(spec.name, outcome, time.perf_counter() - started)
     return result
 
@@ -118,10 +123,11 @@ async def _attempt(
         return "validation", _tool_error(words)
     try:
         result = await _run(spec, request, args)
+        text = json.dumps(result, separators=(",", ":"))
     except DomainError as exc:
         errors = []
         if isinstance(exc, InvalidFieldError):
-            errors = [{"field": exc.field, "message": exc.message}]
+            errors = [{"field": argument_name(exc.field), "message": exc.message}]
         return exc.slug, _tool_error(problem_words(exc.title, exc.detail, errors))
     except DATABASE_FAULTS as exc:
         log.warning("database unavailable in tool %s: %s", spec.name, type(exc).__name__)
@@ -130,21 +136,20 @@ async def _attempt(
         )
     except Exception:
         log.exception("unhandled error in tool %s", spec.name)
-        return "internal", _tool_error(problem_words("Internal Server Error", INTERNAL_FAILURE))
-    text = json.dumps(result, separators=(",", ":"))
+        return "internal", _internal_error()
     return "ok", CallToolResult(content=[TextContent(text=text)], structured_content=result)
 
 
 async def _run(spec: ToolSpec, request: Request, args: BaseModel) -> dict[str, Any]:
-    """The tool, on the request's own session (the connection McpEndpoint's schema check may
-    have taken: one per call, never two), in one transaction for a tool that writes: it
-    commits when the tool succeeds and rolls back when it raises."""
+    """The tool, on a session of its own (the SDK may run it in a task of its own, which the
+    request's session must not be shared with), in one transaction for a tool that writes:
+    it commits when the tool succeeds and rolls back when it raises."""
     caller: Claims = request.scope["state"][_CALLER]
     named = getattr(args, "user_id", None)
     if named is not None and not names_caller(named, caller):
         raise ForbiddenError("user_id names another user than the bearer token's")
     state = request.app.state
-    async with session_scope(await get_db_session(request)) as session:
+    async with session_scope(state.session_factory()) as session:
         if not spec.annotations.read_only_hint:
             await session.begin()
         call = Call(caller, TaskRepository(session), UserRepository(session), state.cursor_codec)
@@ -153,6 +158,10 @@ async def _run(spec: ToolSpec, request: Request, args: BaseModel) -> dict[str, A
 
 def _tool_error(text: str) -> CallToolResult:
     return CallToolResult(content=[TextContent(text=text)], is_error=True)
+
+
+def _internal_error() -> CallToolResult:
+    return _tool_error(problem_words("Internal Server Error", INTERNAL_FAILURE))
 
 
 SERVER = Server(
@@ -173,9 +182,9 @@ class McpRoute(Route):
     routes put themselves in the scope; Starlette's do not)."""
 
     def __init__(self, path: str) -> None:
-        super().__init__(
-            path, McpEndpoint(), methods=["GET", "POST", "DELETE"], include_in_schema=False
-        )
+        # POST only: a stateless server has no session to stream on (GET) or to end (DELETE);
+        # the protocol lets it answer 405 to both, and the SDK's clients expect that.
+        super().__init__(path, McpEndpoint(), methods=["POST"], include_in_schema=False)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         match, child_scope = super().matches(scope)
@@ -193,7 +202,11 @@ class McpEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         caller = await authenticate(request)
-        await require_current_schema(request, await get_db_session(request))
+        session = await get_db_session(request)
+        await require_current_schema(request, session)
+        # The schema check's connection goes back before the tool takes one: a request never
+        # holds two (N concurrent calls holding N and waiting for N more would starve the pool).
+        await session.finish(None)
         scope["state"][_CALLER] = caller
         manager: StreamableHTTPSessionManager = request.app.state.mcp_sessions
         await manager.handle_request(scope, receive, send)

@@ -6,7 +6,6 @@ naming each bad field (400 when the body is not JSON at all); anything unexpecte
 """
 
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -103,19 +102,19 @@ def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
 
 def problem_words(title: str, detail: str, errors: Sequence[Mapping[str, str]] = ()) -> str:
     """A problem in one line, for clients that read text rather than JSON (the MCP tools):
-    `<title>: <detail>`, then each bad value in brackets, `(<field>: <message>; ...)`, named
-    without the part of the request it came in (`body.`, `query.`, `path.`), which a tool's
-    arguments do not have."""
-    words = f"{title}: {detail}"
+    `<title>: <detail>`, then each bad value in brackets, `(<field>: <message>; ...)`."""
     named = [
-        f"{field}: {error['message']}" if field else error["message"]
+        f"{error['field']}: {error['message']}" if error["field"] else error["message"]
         for error in errors
-        for field in [_REQUEST_PART.sub("", error["field"])]
     ]
-    return f"{words} ({'; '.join(named)})" if named else words
+    return f"{title}: {detail} ({'; '.join(named)})" if named else f"{title}: {detail}"
 
 
-_REQUEST_PART = re.compile(r"^(body|query|path)(\.|$)")
+def argument_name(field: str) -> str:
+    """A REST error's field as the name of a tool's argument: without the part of the request
+    it came in (`query.cursor` is `cursor`; `body` alone, the whole body, is no field)."""
+    part, _, name = field.partition(".")
+    return name if part in ("body", "query", "path") else field
 
 
 def _without_null_branches(errors: Sequence[Any]) -> list[Any]:

@@ -10,6 +10,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from types import TracebackType
 from typing import Any
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from src.db.pool import Connection, Pool, checkin, checkout
@@ -77,17 +78,24 @@ class DbSession:
 
     async def finish(self, error: BaseException | None) -> None:
         """Commit (no error) or roll back the transaction `begin()` opened, if any, then give
-        the connection back to the pool it came from."""
-        transaction, self._transaction = self._transaction, None
-        try:
-            if transaction is not None:
-                exc_type: type[BaseException] | None = type(error) if error else None
-                traceback: TracebackType | None = error.__traceback__ if error else None
-                await transaction.__aexit__(exc_type, error, traceback)
-        finally:
-            if self._pool is not None and self._connection is not None:
-                connection, self._connection = self._connection, None
-                await checkin(self._pool, connection)
+        the connection back to the pool it came from.
+
+        Shielded from cancellation: a cancelled task (a client gone, a task group torn down)
+        is cancelled again at every await until it exits, which would stop the rollback and
+        the pool's own reset half-way and lose the connection for good."""
+        if self._transaction is None and self._connection is None:
+            return
+        with anyio.CancelScope(shield=True):
+            transaction, self._transaction = self._transaction, None
+            try:
+                if transaction is not None:
+                    exc_type: type[BaseException] | None = type(error) if error else None
+                    traceback: TracebackType | None = error.__traceback__ if error else None
+                    await transaction.__aexit__(exc_type, error, traceback)
+            finally:
+                if self._pool is not None and self._connection is not None:
+                    connection, self._connection = self._connection, None
+                    await checkin(self._pool, connection)
 
 
 @asynccontextmanager

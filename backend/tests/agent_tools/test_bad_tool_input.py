@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 
-from src.api.problems import problem_words
+from src.api.problems import argument_name, problem_words
 from src.core.settings import Settings
 from tests.agent_tools.conftest import connect
 from tests.api.test_bad_input_catalogue import CATALOGUE, Row, cursors_for
@@ -79,7 +79,10 @@ def rest_words(rest: httpx.Client, row: Row, alice: ApiUser, task_id: int, path:
     response = rest.request(row.method, url, json=row.json, headers=alice.headers)
     assert response.status_code == row.status, response.text
     problem = response.json()
-    return problem_words(problem["title"], problem["detail"], problem.get("errors", []))
+    errors = [
+        {**error, "field": argument_name(error["field"])} for error in problem.get("errors", [])
+    ]
+    return problem_words(problem["title"], problem["detail"], errors)
 
 
 async def test_the_catalogue_through_the_tools(

@@ -243,6 +243,10 @@ async def test_list_tasks_pages_with_a_cursor_bound_to_its_filters(
             "Validation failed: the request has invalid fields "
             "(limit: Input should be less than or equal to 50)"
         )
+        # An argument named like a part of an HTTP request is still named (models send
+        # `query` for `q`).
+        words = await refused(client, "list_tasks", query="milk")
+        assert words.endswith("(query: Extra inputs are not permitted)")
 
 
 # --- who may call -------------------------------------------------------------------------
