@@ -5,6 +5,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from sqlalchemy import create_engine, pool, text
@@ -13,6 +14,7 @@ from sqlalchemy.engine import URL
 from src.db.schema_state import expected_revisions
 from tests.migrations.helpers import SEED_DDL, execute
 from tests.support.databases import BACKEND_DIR, Databases, upgrade
+from tests.support.multi_host import behind_a_dead_host
 
 USER_ID = "6f1c1f8e-2f4b-4a53-9b60-2d9a5c1f2b11"
 
@@ -37,13 +39,14 @@ def _head() -> str:
 
 
 def _migrate(
-    url: URL,
+    url: URL | str,
     *args: str,
     program: tuple[str, ...] = ("-m", "src.cli.migrate"),
     path: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """A script of src/cli/ on `url`, as make runs it (no terminal: nothing to answer)."""
-    env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
+    raw = url if isinstance(url, str) else url.render_as_string(hide_password=False)
+    env = {**os.environ, "DATABASE_URL": raw}
     if path is not None:
         env["PATH"] = path
     return subprocess.run(
@@ -97,6 +100,23 @@ def test_backs_up_upgrades_and_verifies(database: URL, tmp_path: Path) -> None:
     assert len(dumps) == 1
     # Revision 004 backfilled the counts of the task seeded at 001.
     assert _scalar(database, "SELECT total FROM task_counts") == 1
+
+
+@pytest.mark.parametrize("form", ["authority", "query"])
+def test_a_multi_host_url_backs_up_and_migrates_through_its_live_host(
+    database: URL, tmp_path: Path, form: Literal["authority", "query"]
+) -> None:
+    """pg_auto_failover's URL form and libpq's query form, the first host dead: pg_dump,
+    Alembic and the check after it all reach the database."""
+    upgrade(database, "001")
+    _seed(database)
+
+    result = _migrate(behind_a_dead_host(database, form), "--backup-dir", str(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert f"database at head: {_head()}" in result.stderr
+    assert len(list(tmp_path.glob("*-at-001.dump"))) == 1
+    assert _scalar(database, "SELECT count(*) FROM tasks") == 1
 
 
 def _restore(
