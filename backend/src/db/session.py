@@ -80,9 +80,10 @@ class DbSession:
         """Commit (no error) or roll back the transaction `begin()` opened, if any, then give
         the connection back to the pool it came from.
 
-        Shielded from cancellation: a cancelled task (a client gone, a task group torn down)
-        is cancelled again at every await until it exits, which would stop the rollback and
-        the pool's own reset half-way and lose the connection for good."""
+        Shielded from cancellation: anyio cancels a task (a task group torn down, as the MCP
+        SDK's are) again at every await until it exits, which would interrupt the rollback;
+        the pool would then discard the connection and open another (a TLS handshake on a
+        managed database) instead of reusing it."""
         if self._transaction is None and self._connection is None:
             return
         with anyio.CancelScope(shield=True):
