@@ -101,9 +101,12 @@ async def _call_tool(
     started = time.perf_counter()
     try:
         outcome, result = await _attempt(spec, request, params.arguments or {})
-    except Exception:  # the SDK would send the exception's own message to the model
+    except Exception:  # a bug: the SDK would send the exception's own message to the model
         log.exception("unhandled error in tool %s", spec.name)
-        outcome, result = "internal", _internal_error()
+        outcome, result = (
+            "internal",
+            _tool_error(problem_words("Internal Server Error", INTERNAL_FAILURE)),
+        )
     observe_tool_call(spec.name, outcome, time.perf_counter() - started)
     return result
 
@@ -112,7 +115,8 @@ async def _attempt(
     spec: ToolSpec, request: Request, arguments: dict[str, Any]
 ) -> tuple[str, CallToolResult]:
     """The call's outcome (the metrics' label) and its result: the tool's, or a tool error in
-    the words of the REST problem the same failure gets."""
+    the words of the REST problem the same failure gets. Anything else raised is a bug, and
+    _call_tool answers it."""
     try:
         args = spec.arguments.model_validate(arguments)
     except ValidationError as exc:
@@ -134,9 +138,6 @@ async def _attempt(
         return "unavailable", _tool_error(
             problem_words(ServiceUnavailableError.title, DATABASE_UNREACHABLE)
         )
-    except Exception:
-        log.exception("unhandled error in tool %s", spec.name)
-        return "internal", _internal_error()
     return "ok", CallToolResult(content=[TextContent(text=text)], structured_content=result)
 
 
@@ -158,10 +159,6 @@ async def _run(spec: ToolSpec, request: Request, args: BaseModel) -> dict[str, A
 
 def _tool_error(text: str) -> CallToolResult:
     return CallToolResult(content=[TextContent(text=text)], is_error=True)
-
-
-def _internal_error() -> CallToolResult:
-    return _tool_error(problem_words("Internal Server Error", INTERNAL_FAILURE))
 
 
 SERVER = Server(

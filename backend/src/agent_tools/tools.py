@@ -1,8 +1,8 @@
 """The tools an AI agent gets: what each does, for whom, with which repositories.
 
-Each tool runs with the caller of the bearer token (never a user the model names), a tool
-that writes in one transaction that commits when it succeeds and rolls back when it fails
-(src/agent_tools/server.py), and calls the same repositories and shared actions
+Each tool runs for the caller of the bearer token (never a user the model names); one that
+writes runs in one transaction, committed when it succeeds and rolled back when it fails
+(src/agent_tools/server.py). Tools call the same repositories and shared actions
 (src/api/task_actions.py) as the REST routes.
 """
 
