@@ -53,6 +53,9 @@ def create_db_pool(url: URL, settings: Settings) -> Pool:
             "row_factory": dict_row,
             "connect_timeout": settings.db_connect_timeout_seconds,
             "application_name": settings.db_application_name,
+            # Text as str even on a SQL_ASCII database (an initdb run without a UTF-8 locale,
+            # as pg_autoctl's nodes get by default), where psycopg would return bytes.
+            "client_encoding": "utf8",
             # Behind a transaction-mode pooler older than pgbouncer 1.21 a named prepared
             # statement may land on another server connection: DB_PREPARED_STATEMENTS=false.
             "prepare_threshold": 5 if settings.db_prepared_statements else None,

@@ -50,12 +50,15 @@ class Databases:
         self._prefix = f"taskapi_test_{os.getpid()}_{secrets.token_hex(3)}"
         self._created: list[str] = []
 
-    def create(self, template: URL | None = None) -> URL:
-        """An empty database, or a copy of `template` (which must have no open connection)."""
+    def create(self, template: URL | None = None, encoding: str | None = None) -> URL:
+        """An empty database, or a copy of `template` (which must have no open connection);
+        with `encoding` (e.g. SQL_ASCII), an empty one in that encoding and the C locale."""
         name = f"{self._prefix}_{len(self._created)}"
         sql = f'CREATE DATABASE "{name}"'
         if template is not None:
             sql += f' TEMPLATE "{template.database}"'
+        elif encoding is not None:
+            sql += f" TEMPLATE template0 ENCODING '{encoding}' LOCALE 'C'"
         with self._admin.connect() as conn:
             conn.execute(text(sql))
         self._created.append(name)
