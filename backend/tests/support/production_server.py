@@ -29,7 +29,7 @@ class ServedApp:
 
 
 @contextmanager
-def production_server(database_url: URL, workers: int, **env: str) -> Iterator[ServedApp]:
+def production_server(database_url: URL | str, workers: int, **env: str) -> Iterator[ServedApp]:
     port = free_port()
     environment = {
         **os.environ,
@@ -39,7 +39,11 @@ def production_server(database_url: URL, workers: int, **env: str) -> Iterator[S
         "WORKERS": str(workers),
         "APP_ENV": "test",
         "LOG_LEVEL": "WARNING",
-        "DATABASE_URL": database_url.render_as_string(hide_password=False),
+        "DATABASE_URL": (
+            database_url
+            if isinstance(database_url, str)
+            else database_url.render_as_string(hide_password=False)
+        ),
         "JWT_SECRET": TEST_SECRET,
         "CURSOR_SECRET": "cursor-secret-for-the-suite-only-0123456789",
         **env,
