@@ -26,9 +26,10 @@ from src.core.metrics import worker_exited
 from src.core.pagination import CursorCodec
 from src.core.settings import Settings, get_settings
 from src.db.pool import Pool, connect_directly, create_db_pool, resolve_database_url
+from src.db.replica import ReadRouter
 from src.db.schema_state import SchemaGate, read_status
 from src.db.session import DbSession, DbSessionMiddleware, pool_session_factory
-from src.db.urls import mask
+from src.db.urls import mask, normalize_database_url
 from src.repositories.schema import SchemaRepository
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,9 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
         await _log_schema_status(pool)
         # Without waiting: a database that is down must not stop the app from starting.
         await pool.open(wait=False)
+        router = app.state.read_router = _read_router(settings)
+        if router is not None:
+            await router.standby.open(wait=False)
         # Everything alive now (modules, routes, models) lives as long as the process: keep it
         # out of the cyclic collector's full passes, which otherwise walk it all every few
         # thousand requests and stall every request in flight (tail latency, performance.md).
@@ -68,6 +72,9 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
             if app.state.session_resolver is not None:  # its HTTP client is on this loop
                 await app.state.session_resolver.aclose()
             await pool.close()
+            if router is not None:
+                await router.standby.close()
+                await router.aclose()
             worker_exited()
 
     app = FastAPI(
@@ -81,6 +88,7 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
     )
     app.state.settings = settings
     app.state.db_pool = None  # set by the lifespan
+    app.state.read_router = None  # set by the lifespan when DATABASE_READ_URL is
     app.state.session_factory = pool_session_factory(app)
     app.state.token_verifier = TokenVerifier(settings)
     app.state.session_resolver = (
@@ -141,6 +149,17 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
         return RedirectResponse("/docs")
 
     return app
+
+
+def _read_router(settings: Settings) -> ReadRouter | None:
+    """Reads on the standby of DATABASE_READ_URL, if set (src/db/replica.py)."""
+    if settings.database_read_url is None:
+        return None
+    assert settings.redis_url is not None  # the settings refuse one without the other
+    url = normalize_database_url(settings.database_read_url.get_secret_value())
+    log.info("database for reads: %s", mask(url))
+    standby = create_db_pool(url, settings, name="task-api-standby")
+    return ReadRouter(settings.redis_url, standby, settings.database_read_sticky_seconds)
 
 
 async def _log_schema_status(pool: Pool) -> None:

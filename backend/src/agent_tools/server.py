@@ -55,6 +55,7 @@ from src.core.errors import (
     ServiceUnavailableError,
 )
 from src.core.metrics import observe_tool_call
+from src.db.replica import route_session
 from src.db.session import session_scope
 from src.repositories import TaskRepository, UserRepository
 
@@ -150,8 +151,11 @@ async def _run(spec: ToolSpec, request: Request, args: BaseModel) -> dict[str, A
     if named is not None and not names_caller(named, caller):
         raise ForbiddenError("user_id names another user than the bearer token's")
     state = request.app.state
+    writes = not spec.annotations.read_only_hint
     async with session_scope(state.session_factory()) as session:
-        if not spec.annotations.read_only_hint:
+        if state.read_router is not None:
+            await route_session(session, state.read_router, caller.user_id, writes=writes)
+        if writes:
             await session.begin()
         call = Call(caller, TaskRepository(session), UserRepository(session), state.cursor_codec)
         return await spec.run(call, args)

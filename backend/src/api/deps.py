@@ -34,6 +34,7 @@ from src.core.errors import (
 )
 from src.core.pagination import CursorCodec
 from src.core.settings import Settings
+from src.db.replica import ReadRouter, route_session
 from src.db.schema_state import SchemaGate
 from src.db.session import DbSession
 from src.repositories import TaskRepository, UserRepository
@@ -173,6 +174,10 @@ async def get_caller_tasks(
     claims = await authenticate(request)
     if not names_caller(user_id, claims):
         raise ForbiddenError("the path names another user")
+    router: ReadRouter | None = request.app.state.read_router
+    if router is not None:
+        writes = request.method not in ("GET", "HEAD")
+        await route_session(session, router, claims.user_id, writes=writes)
     await require_current_schema(request, session)
     return CallerTasks(claims, TaskRepository(session), UserRepository(session))
 
@@ -191,6 +196,9 @@ class CallerUser:
 async def get_caller_user(request: Request) -> CallerUser:
     session = await get_db_session(request)
     claims = await authenticate(request)
+    router: ReadRouter | None = request.app.state.read_router
+    if router is not None and request.method != "GET":  # GET provisions: on the primary
+        await route_session(session, router, claims.user_id, writes=True)
     await require_current_schema(request, session)
     users = UserRepository(session)
     return CallerUser(await provision(claims, users), users)

@@ -46,6 +46,11 @@ TOOL_LATENCY = Histogram(
     ["tool"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+DB_READS = Counter(
+    "taskapi_db_reads_total",
+    "With DATABASE_READ_URL: reads by the server that served them (standby or primary)",
+    ["target"],
+)
 POOL_CHECKED_OUT = Gauge(
     "taskapi_db_pool_checked_out",
     "Database connections in use, over all live workers",

@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     # Named prepared statements (psycopg prepares a query after its 5th use on a connection).
     # false behind a transaction-mode pooler that does not track them (pgbouncer < 1.21).
     db_prepared_statements: bool = True
+    # A standby for reads (docs/ha.md): lists and reads of tasks and tags go there, except
+    # for a caller whose own latest write it has not replayed yet (read-your-writes, tracked
+    # in Redis: REDIS_URL is required). Unset: every statement goes to DATABASE_URL.
+    database_read_url: SecretStr | None = None
+    # How long a caller's write position is kept; also the largest replay lag at which the
+    # standby still serves callers with no recent write.
+    database_read_sticky_seconds: float = Field(default=60.0, ge=1, le=3600)
 
     # Per-user rate limit, counted in Redis so it holds across workers and machines.
     # Off unless RATE_LIMIT_PER_MINUTE is set; then REDIS_URL is required.
@@ -181,7 +188,12 @@ class Settings(BaseSettings):
         return None if value == "" else value
 
     @field_validator(
-        "database_url", "jwt_secret", "rate_limit_per_minute", "metrics_bearer_token", mode="before"
+        "database_url",
+        "database_read_url",
+        "jwt_secret",
+        "rate_limit_per_minute",
+        "metrics_bearer_token",
+        mode="before",
     )
     @classmethod
     def _empty_secret_is_unset(cls, value: object) -> object:
@@ -193,6 +205,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "RATE_LIMIT_PER_MINUTE needs REDIS_URL: counters in process memory would not "
                 "hold across worker processes"
+            )
+        if self.database_read_url is not None and self.redis_url is None:
+            raise ValueError(
+                "DATABASE_READ_URL needs REDIS_URL: where each caller's last write stands must "
+                "be known to every worker process, or a caller could miss their own write"
             )
         return self
 

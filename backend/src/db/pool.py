@@ -31,7 +31,7 @@ def resolve_database_url(settings: Settings) -> URL:
     return embedded_app_url(settings.embedded_pgdata)
 
 
-def create_db_pool(url: URL, settings: Settings) -> Pool:
+def create_db_pool(url: URL, settings: Settings, name: str = "task-api") -> Pool:
     """A pool of `url`'s connections, not yet open: the app's lifespan opens and closes it,
     on the event loop that serves the requests."""
     timeout_ms = int(settings.db_statement_timeout_ms)
@@ -70,7 +70,7 @@ def create_db_pool(url: URL, settings: Settings) -> Pool:
         reconnect_failed=_remember_failure,
         configure=configure,
         open=False,
-        name="task-api",
+        name=name,
     )
 
 
@@ -115,10 +115,14 @@ def _wait_for_connection(pool: Pool) -> float:
     return pool.timeout
 
 
-async def checkout(pool: Pool) -> Connection:
-    """A live connection from the pool; dead ones are closed (the pool replaces them)."""
+async def checkout(pool: Pool, wait: float | None = None) -> Connection:
+    """A live connection from the pool; dead ones are closed (the pool replaces them). Waits
+    at most `wait` seconds for one, when given."""
+    timeout = _wait_for_connection(pool)
+    if wait is not None:
+        timeout = min(timeout, wait)
     for _ in range(pool.max_size + 1):
-        connection = await pool.getconn(_wait_for_connection(pool))
+        connection = await pool.getconn(timeout)
         if not _is_dead(connection):
             POOL_CHECKED_OUT.inc()
             return connection

@@ -5,7 +5,7 @@ session only runs them. DbSessionMiddleware gives each HTTP request its session 
 it (commit or roll back) before the status line is sent.
 """
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from types import TracebackType
 from typing import Any
@@ -14,6 +14,7 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from src.db.pool import Connection, Pool, checkin, checkout
+from src.db.replica import StandbyRead, standby_connection
 from src.db.statements import Statement
 
 # A statement's values by name, and a row by column name.
@@ -34,17 +35,40 @@ class DbSession:
 
     Inside a transaction that is already open (the tests' rolled-back one), `begin()` and
     `savepoint()` open savepoints.
+
+    With a standby for reads (src/db/replica.py), `read_from()` sends a read-only session to
+    the standby when it has caught up with the caller, and `after_commit()` records where a
+    write left the primary.
     """
 
     def __init__(self, pool: Pool | None = None, connection: Connection | None = None) -> None:
         self._pool = pool
         self._connection = connection
+        self._source: Pool | None = None  # the pool the connection came from
         self._transaction: AsyncExitStack | None = None
+        self._standby_read: StandbyRead | None = None
+        self._after_commit: Callable[[Connection], Awaitable[None]] | None = None
+
+    def read_from(self, read: StandbyRead) -> None:
+        """Run this session's statements on the standby if it may serve them (before the
+        first statement; reads only)."""
+        self._standby_read = read
+
+    def after_commit(self, callback: Callable[[Connection], Awaitable[None]]) -> None:
+        """Run `callback` on the connection once the session's work has committed."""
+        self._after_commit = callback
 
     async def connection(self) -> Connection:
         if self._connection is None:
+            if self._standby_read is not None:
+                read, self._standby_read = self._standby_read, None
+                standby = await standby_connection(read)
+                if standby is not None:
+                    self._connection, self._source = standby, read.pool
+                    return standby
             assert self._pool is not None, "a session needs a pool or a connection"
             self._connection = await checkout(self._pool)
+            self._source = self._pool
         return self._connection
 
     async def begin(self) -> None:
@@ -93,10 +117,12 @@ class DbSession:
                     exc_type: type[BaseException] | None = type(error) if error else None
                     traceback: TracebackType | None = error.__traceback__ if error else None
                     await transaction.__aexit__(exc_type, error, traceback)
+                if error is None and self._after_commit and self._connection is not None:
+                    await self._after_commit(self._connection)
             finally:
-                if self._pool is not None and self._connection is not None:
+                if self._source is not None and self._connection is not None:
                     connection, self._connection = self._connection, None
-                    await checkin(self._pool, connection)
+                    await checkin(self._source, connection)
 
 
 @asynccontextmanager

@@ -234,3 +234,12 @@ def test_production_refuses_a_plain_http_better_auth_url_off_localhost() -> None
         settings(**{**PRODUCTION, "better_auth_url": "http://auth.example"})
     local = settings(**{**PRODUCTION, "better_auth_url": "http://127.0.0.1:3000"})
     assert local.better_auth_url == "http://127.0.0.1:3000"
+
+
+def test_a_read_url_needs_redis_for_read_your_writes() -> None:
+    read_url = "postgresql://u@h1,h2/db?target_session_attrs=prefer-standby"
+    with pytest.raises(ValidationError, match="DATABASE_READ_URL needs REDIS_URL"):
+        settings(database_read_url=read_url)
+    accepted = settings(database_read_url=read_url, redis_url="redis://127.0.0.1:6379/0")
+    assert accepted.database_read_url is not None
+    assert "h1,h2" not in repr(accepted)  # a secret, like DATABASE_URL

@@ -7,9 +7,6 @@ The figures (writes acknowledged, found, lost; the outage and the API's part of 
 printed for the closing note and docs/ha.md.
 """
 
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,12 +18,11 @@ import psycopg
 import pytest
 
 from tests.support.api_users import ApiUser, make_user
-from tests.support.auto_failover import AutoFailoverFormation, available
+from tests.support.auto_failover import AutoFailoverFormation, available, migrate
 from tests.support.production_server import ServedApp, production_server
 
 pytestmark = pytest.mark.integration
 
-BACKEND = Path(__file__).resolve().parents[2]
 WRITERS = 8
 STEADY_SECONDS = 3.0  # writes before the kill, and after the first write the new primary took
 # The API's part of the outage: from the new primary accepting read-write connections to the
@@ -49,14 +45,6 @@ def formation() -> Iterator[AutoFailoverFormation]:
     assert reason is None, reason  # make integration-deps installs it; never a silent skip
     with AutoFailoverFormation() as running:
         yield running
-
-
-def migrate(url: str) -> None:
-    """`make migrate`'s command, with the formation's URL as an operator would paste it."""
-    environment = {**os.environ, "DATABASE_URL": url}
-    subprocess.run(
-        [sys.executable, "-m", "src.cli.migrate"], cwd=BACKEND, env=environment, check=True
-    )
 
 
 def worker_pids(served: ServedApp) -> set[int]:

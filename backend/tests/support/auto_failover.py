@@ -22,6 +22,7 @@ import pwd
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -34,6 +35,7 @@ import psycopg
 
 from tests.support.services import free_port
 
+BACKEND = Path(__file__).resolve().parents[2]
 PG_BINDIR = Path("/usr/lib/postgresql/15/bin")
 START_TIMEOUT_SECONDS = 120
 
@@ -55,6 +57,14 @@ MONITOR_TIMEOUTS = {
 }
 # The keepers' [timeout] settings (seconds), set before they first run.
 KEEPER_TIMEOUTS = {"timeout.network_partition_timeout": 2}  # [20]
+
+
+def migrate(url: str) -> None:
+    """`make migrate`'s command, with the formation's URL as an operator would paste it."""
+    environment = {**os.environ, "DATABASE_URL": url}
+    subprocess.run(
+        [sys.executable, "-m", "src.cli.migrate"], cwd=BACKEND, env=environment, check=True
+    )
 
 
 def available() -> str | None:
@@ -168,9 +178,9 @@ class AutoFailoverFormation:
         multi-host authority form, read-write), with the user its nodes were made for."""
         return self.uri_with("read-write")
 
-    def uri_with(self, target_session_attrs: str) -> str:
+    def uri_with(self, target_session_attrs: str, database: str = "postgres") -> str:
         hosts = ",".join(f"127.0.0.1:{node.port}" for node in self.nodes)
-        return f"postgres://postgres@{hosts}/postgres?target_session_attrs={target_session_attrs}"
+        return f"postgres://postgres@{hosts}/{database}?target_session_attrs={target_session_attrs}"
 
     def states(self) -> dict[str, tuple[str, str]]:
         """Each node's (reported, assigned) state, as the monitor sees it."""
