@@ -10,6 +10,7 @@ first page), and writes docs/performance.md and docs/performance.png.
     backend/.venv/bin/python bench/run.py                  # the full matrix (~12 min)
     backend/.venv/bin/python bench/run.py --memory 10      # 10-minute mixed run, worker RSS
     backend/.venv/bin/python bench/run.py --profile        # py-spy profiles of one worker
+    backend/.venv/bin/python bench/run.py --ha             # one server vs a pg_auto_failover pair
     backend/.venv/bin/python bench/run.py --scales 1000 --workers 2 --seconds 3 --no-docs
 """
 
@@ -30,7 +31,7 @@ from driver.layout import BENCH_DIR, DOC, PLOT, REPO_ROOT, RESULTS_DIR, Layout
 sys.path.insert(0, str(REPO_ROOT / "backend"))  # src.* (settings, cursor codec), before driver.*
 
 from driver import machine, profiling, report
-from driver.database import BenchDatabase
+from driver.database import NAME, BenchDatabase
 from driver.load import Measurement, Wrk
 from driver.scenarios import (
     BARE,
@@ -107,6 +108,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="only the memory run: mixed load for MINUTES on the largest scale",
     )
     mode.add_argument("--profile", action="store_true", help="only py-spy profiles of a worker")
+    mode.add_argument(
+        "--ha",
+        action="store_true",
+        help="only high availability: writes and reads on one server, then on a "
+        "pg_auto_failover primary with a synchronous standby (reads on either), smallest scale",
+    )
     mode.add_argument("--report-only", action="store_true", help="rewrite the docs from results")
     return parser.parse_args(argv)
 
@@ -289,6 +296,45 @@ class Bench:
         self.db.restore(layout)
         return {"tasks": layout.tasks, "profiles": profiles}
 
+    def ha(self) -> dict[str, Any]:
+        """The same scenarios, 2 workers, at the smallest scale: on this run's server; on a
+        pg_auto_failover formation of its own (a primary with a synchronous standby: every
+        commit waits for the standby's flush); and on that formation with DATABASE_READ_URL
+        (reads on the standby, read-your-writes through Redis)."""
+        from tests.support.auto_failover import AutoFailoverFormation
+
+        tasks, runs = min(self.args.scales), []
+
+        def measure_all(setup: str, bench: "Bench") -> None:
+            layout, fixtures, _ = bench.prepare(tasks)
+            with bench.server(2) as server:
+                smoke_test(server, fixtures)
+                for key in HA_SCENARIOS:
+                    result = bench.measure(server, fixtures, key, None)
+                    runs.append({"setup": setup, "scenario": key, **result.as_dict()})
+                    report_line(layout, "2w", f"{key} ({setup})", result)
+            bench.db.restore(layout)
+
+        measure_all("one server", self)
+        with AutoFailoverFormation() as formation:
+            say(f"pg_auto_failover formation: {formation.uri}")
+            os.environ["DATABASE_URL"] = formation.uri
+            pair = Bench(self.args)
+            measure_all("pair", pair)
+            pair.env.update(
+                DATABASE_READ_URL=formation.uri_with("prefer-standby", database=NAME),
+                REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+                # The read-only scenarios commit nothing: with the default 60 s, a standby
+                # that replayed nothing lately would (rightly) send every read to the primary.
+                DATABASE_READ_STICKY_SECONDS="3600",
+            )
+            measure_all("pair, reads on the standby", pair)
+        return {"tasks": tasks, "runs": runs}
+
+
+# Writes pay the synchronous standby; reads may move to it.
+HA_SCENARIOS = ("create", "put", "toggle", "get", "list50")
+
 
 def smoke_test(server: Server, fixtures: Fixtures) -> None:
     """One authenticated read, and the same read as an MCP tool call, before measuring, so
@@ -367,6 +413,8 @@ def main(argv: list[str]) -> int:
             data, results_file = bench.memory(args.memory), RESULTS_DIR / "memory.json"
         elif args.profile:
             data, results_file = bench.profile(), RESULTS_DIR / "profile.json"
+        elif args.ha:
+            data, results_file = bench.ha(), RESULTS_DIR / "ha.json"
         else:
             data = bench.matrix()
         meta.update(

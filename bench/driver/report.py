@@ -419,6 +419,51 @@ def memory_section(memory: dict[str, Any] | None) -> list[str]:
     ]
 
 
+def ha_section(ha: dict[str, Any] | None) -> list[str]:
+    head = ["## High availability", ""]
+    if not ha:
+        return [*head, 'Not measured yet: `make bench BENCH_ARGS="--ha"` (docs/ha.md).', ""]
+    runs = {(run["setup"], run["scenario"]): run for run in ha["runs"]}
+    setups = ["one server", "pair", "pair, reads on the standby"]
+    rows = []
+    for key in dict.fromkeys(run["scenario"] for run in ha["runs"]):
+        one, pair, standby = (runs.get((setup, key)) for setup in setups)
+        rows.append(
+            [
+                key,
+                *(f"{num(run['rps'])} ({ms(run['p99_ms'])})" if run else "" for run in (one, pair)),
+                pct(_ratio(pair, one)),
+                f"{num(standby['rps'])} ({ms(standby['p99_ms'])})" if standby else "",
+                pct(_ratio(standby, pair)),
+                " / ".join(_cpu(run.get("db_cpu_us")) for run in (pair, standby) if run),
+            ]
+        )
+    return [
+        *head,
+        f"{ha['tasks']:,} tasks, 2 workers, one run (`{ha['meta']['command']}`): the API on "
+        "this run's server, then on a pg_auto_failover primary whose every commit waits for "
+        "its synchronous standby's flush (both on this machine), then on that pair with "
+        "DATABASE_READ_URL (reads on the standby, read-your-writes checked in Redis; "
+        "DATABASE_READ_STICKY_SECONDS=3600 so that the read-only scenarios, which commit "
+        "nothing, may use the standby). req/s (p99 ms); the primary's database CPU per "
+        "request (the standby's is not counted).",
+        "",
+        *table(
+            [
+                "scenario",
+                "one server",
+                "pair",
+                "pair / one server",
+                "pair, reads on the standby",
+                "standby / primary reads",
+                "primary DB CPU µs (pair / standby reads)",
+            ],
+            rows,
+        ),
+        "",
+    ]
+
+
 def profile_section(profile: dict[str, Any] | None) -> list[str]:
     if not profile:
         return []
@@ -512,6 +557,7 @@ def write(results_dir: Path, doc: Path, plot: Path) -> None:
     matrix = _load(results_dir, "matrix")
     memory = _load(results_dir, "memory")
     profile = _load(results_dir, "profile")
+    ha = _load(results_dir, "ha")
     if matrix is None:
         raise SystemExit(f"no {results_dir / 'matrix.json'}: run the benchmark first")
     r = Results(matrix)
@@ -534,6 +580,7 @@ def write(results_dir: Path, doc: Path, plot: Path) -> None:
         *floors_section(r),
         *memory_section(memory),
         *profile_section(profile),
+        *ha_section(ha),
         *setup_section(r),
         *closing_note(),
     ]
