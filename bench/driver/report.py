@@ -446,7 +446,8 @@ def ha_section(ha: dict[str, Any] | None) -> list[str]:
         "DATABASE_READ_URL (reads on the standby, read-your-writes checked in Redis; "
         "DATABASE_READ_STICKY_SECONDS=3600 so that the read-only scenarios, which commit "
         "nothing, may use the standby). req/s (p99 ms); the primary's database CPU per "
-        "request (the standby's is not counted).",
+        "request (the standby's is not counted). For writes, the last ratio is the price of "
+        "read-your-writes: a Redis mark before, the WAL position read and stored after.",
         "",
         *table(
             [
@@ -455,7 +456,7 @@ def ha_section(ha: dict[str, Any] | None) -> list[str]:
                 "pair",
                 "pair / one server",
                 "pair, reads on the standby",
-                "standby / primary reads",
+                "with standby reads / pair",
                 "primary DB CPU µs (pair / standby reads)",
             ],
             rows,
