@@ -5,10 +5,13 @@ it, except when it might not have replayed the caller's own latest write yet. Wh
 caller's latest write stands lives in Redis, so that every worker and machine knows it
 (GitLab's database load balancing does the same: a WAL position per user, kept in Redis):
 
-1. Before a write, the caller's key says `primary` (a write is in flight). If Redis cannot
-   take it, the write is refused with 503 before anything is written.
-2. After the write commits, the key holds the primary's WAL position, for
-   DATABASE_READ_STICKY_SECONDS. If Redis cannot take it, `primary` stays until then.
+1. Before a write, the caller's count of writes in flight goes up. If Redis cannot take it,
+   the write is refused with 503 before anything is written.
+2. After the write (committed or not: a failed request may have committed part of its work),
+   the caller's position becomes the primary's WAL position if that is further (concurrent
+   writes of one caller may finish in any order), and the count goes down, in one script,
+   both kept for DATABASE_READ_STICKY_SECONDS. If Redis cannot take it, the count stays up
+   until then, and reads stay on the primary.
 3. A read goes to the standby when the standby has replayed up to that position; with no key
    (no write for the sticky time), when the standby replayed a commit within the sticky time,
    which therefore came after the caller's last write. Otherwise, or when Redis or the
@@ -45,7 +48,6 @@ if TYPE_CHECKING:  # src/db/session.py imports this module
 
 log = logging.getLogger(__name__)
 
-PRIMARY = b"primary"  # the key's value while a write is in flight or its position unknown
 EPOCH_KEY = "taskapi:rw:epoch"
 REDIS_TIMEOUT_SECONDS = 0.25
 # A read waits at most this long for a standby connection, then goes to the primary: a
@@ -78,6 +80,19 @@ CAUGHT_UP = compile_statement(
 )
 
 
+# KEYS: the caller's position, their writes in flight; ARGV: the position, the seconds to keep.
+_FINISH_WRITE = """
+local position = tonumber(ARGV[1])
+if position > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+elseif position > 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+if redis.call('DECR', KEYS[2]) <= 0 then redis.call('DEL', KEYS[2]) end
+return 1
+"""
+
+
 @dataclass(frozen=True)
 class StandbyRead:
     """A read the standby may serve, if it has replayed `position` (None: a commit made
@@ -97,32 +112,42 @@ class ReadRouter:
             socket_timeout=REDIS_TIMEOUT_SECONDS,
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         )
+        self._finish_write = self._redis.register_script(_FINISH_WRITE)
 
     async def aclose(self) -> None:
         await self._redis.aclose()
 
     @staticmethod
-    def _key(user_id: uuid.UUID) -> str:
-        return f"taskapi:rw:{user_id}"
+    def _keys(user_id: uuid.UUID) -> tuple[str, str]:
+        """The caller's WAL position, and their count of writes in flight."""
+        return f"taskapi:rw:{user_id}", f"taskapi:rw:{user_id}:writing"
 
     async def before_write(self, user_id: uuid.UUID) -> None:
+        _, writing = self._keys(user_id)
         try:
-            await self._redis.set(self._key(user_id), PRIMARY, ex=self._sticky())
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(writing)
+                pipe.expire(writing, self._sticky())
+                await pipe.execute()
         except redis.RedisError as exc:
             log.warning("read-your-writes store unreachable before a write: %s", type(exc).__name__)
             raise ServiceUnavailableError(
                 "the read-your-writes store (Redis) is unreachable; retry shortly"
             ) from None
 
-    async def after_write(self, user_id: uuid.UUID, connection: Connection) -> None:
-        """Record the primary's WAL position after the caller's write committed. A failure
-        only leaves the `primary` marker in place (reads stay on the primary until it
-        expires): the write has committed, so it must not turn into an error."""
+    async def after_write(self, user_id: uuid.UUID, connection: Connection | None) -> None:
+        """Record the primary's WAL position after the caller's write (none when it never
+        reached the database), and count the write as finished. A failure leaves the count
+        up (reads stay on the primary until it expires): the write may have committed, so it
+        must not turn into an error."""
         try:
-            cursor = await connection.execute(WAL_POSITION.sql, prepare=WAL_POSITION.prepare)
-            row = await cursor.fetchone()
-            assert row is not None
-            await self._redis.set(self._key(user_id), int(row["position"]), ex=self._sticky())
+            position = 0
+            if connection is not None:
+                cursor = await connection.execute(WAL_POSITION.sql, prepare=WAL_POSITION.prepare)
+                row = await cursor.fetchone()
+                assert row is not None
+                position = int(row["position"])
+            await self._finish_write(keys=self._keys(user_id), args=[position, self._sticky()])
         except (DatabaseError, redis.RedisError) as exc:
             log.warning("write position not recorded: %s", type(exc).__name__)
 
@@ -131,17 +156,17 @@ class ReadRouter:
         the primary."""
         now = time.time()
         try:
-            value, epoch = await self._redis.mget(self._key(user_id), EPOCH_KEY)
+            position, writing, epoch = await self._redis.mget(*self._keys(user_id), EPOCH_KEY)
             if epoch is None:
                 await self._redis.set(EPOCH_KEY, now, nx=True)
                 return None
         except redis.RedisError as exc:
             log.warning("read-your-writes store unreachable before a read: %s", type(exc).__name__)
             return None
-        if now - float(epoch) < self.sticky_seconds or value == PRIMARY:
+        if now - float(epoch) < self.sticky_seconds or int(writing or 0) > 0:
             return None
         stale_before = datetime.now(UTC) - timedelta(seconds=self.sticky_seconds)
-        return StandbyRead(self.standby, None if value is None else int(value), stale_before)
+        return StandbyRead(self.standby, None if position is None else int(position), stale_before)
 
     def _sticky(self) -> int:
         return max(1, round(self.sticky_seconds))
@@ -178,7 +203,7 @@ async def route_session(
     records its position after the commit; a read goes to the standby when it may."""
     if writes:
         await router.before_write(user_id)
-        session.after_commit(partial(router.after_write, user_id))
+        session.on_finish(partial(router.after_write, user_id))
         return
     read = await router.plan_read(user_id)
     if read is None:

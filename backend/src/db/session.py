@@ -37,7 +37,7 @@ class DbSession:
     `savepoint()` open savepoints.
 
     With a standby for reads (src/db/replica.py), `read_from()` sends a read-only session to
-    the standby when it has caught up with the caller, and `after_commit()` records where a
+    the standby when it has caught up with the caller, and `on_finish()` records where a
     write left the primary.
     """
 
@@ -47,16 +47,17 @@ class DbSession:
         self._source: Pool | None = None  # the pool the connection came from
         self._transaction: AsyncExitStack | None = None
         self._standby_read: StandbyRead | None = None
-        self._after_commit: Callable[[Connection], Awaitable[None]] | None = None
+        self._on_finish: Callable[[Connection | None], Awaitable[None]] | None = None
 
     def read_from(self, read: StandbyRead) -> None:
         """Run this session's statements on the standby if it may serve them (before the
         first statement; reads only)."""
         self._standby_read = read
 
-    def after_commit(self, callback: Callable[[Connection], Awaitable[None]]) -> None:
-        """Run `callback` on the connection once the session's work has committed."""
-        self._after_commit = callback
+    def on_finish(self, callback: Callable[[Connection | None], Awaitable[None]]) -> None:
+        """Run `callback` when the session finishes, committed or rolled back, on its
+        connection (None when it never took one), before the connection goes back."""
+        self._on_finish = callback
 
     async def connection(self) -> Connection:
         if self._connection is None:
@@ -108,7 +109,7 @@ class DbSession:
         SDK's are) again at every await until it exits, which would interrupt the rollback;
         the pool would then discard the connection and open another (a TLS handshake on a
         managed database) instead of reusing it."""
-        if self._transaction is None and self._connection is None:
+        if self._transaction is None and self._connection is None and self._on_finish is None:
             return
         with anyio.CancelScope(shield=True):
             transaction, self._transaction = self._transaction, None
@@ -117,8 +118,8 @@ class DbSession:
                     exc_type: type[BaseException] | None = type(error) if error else None
                     traceback: TracebackType | None = error.__traceback__ if error else None
                     await transaction.__aexit__(exc_type, error, traceback)
-                if error is None and self._after_commit and self._connection is not None:
-                    await self._after_commit(self._connection)
+                if self._on_finish is not None:
+                    await self._on_finish(self._connection)
             finally:
                 if self._source is not None and self._connection is not None:
                     connection, self._connection = self._connection, None
