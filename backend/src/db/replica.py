@@ -147,9 +147,14 @@ class ReadRouter:
                 row = await cursor.fetchone()
                 assert row is not None
                 position = int(row["position"])
-            await self._finish_write(keys=self._keys(user_id), args=[position, self._sticky()])
+            await self.finish_write(user_id, position)
         except (DatabaseError, redis.RedisError) as exc:
             log.warning("write position not recorded: %s", type(exc).__name__)
+
+    async def finish_write(self, user_id: uuid.UUID, position: int) -> None:
+        """The caller's position moves forward to `position` (0: the write wrote nothing),
+        and their count of writes in flight down, at once."""
+        await self._finish_write(keys=self._keys(user_id), args=[position, self._sticky()])
 
     async def plan_read(self, user_id: uuid.UUID) -> StandbyRead | None:
         """Where the caller's read may go: the standby (if it has caught up), or None for

@@ -13,10 +13,13 @@ import psycopg
 import pytest
 import redis
 from pydantic import SecretStr
+from sqlalchemy.engine import make_url
 
 from src.core.metrics import DB_READS
-from src.db.replica import EPOCH_KEY
+from src.db.pool import create_db_pool
+from src.db.replica import EPOCH_KEY, ReadRouter
 from src.main import create_app
+from tests.agent_tools.conftest import connect
 from tests.support.api_users import ApiUser, make_user
 from tests.support.auto_failover import AutoFailoverFormation, available, migrate
 from tests.support.live_server import LiveServer
@@ -28,6 +31,11 @@ pytestmark = pytest.mark.integration
 REDIS_URL = "redis://127.0.0.1:6379/0"
 STICKY_SECONDS = 2.0
 WAIT = 30.0  # seconds: a bound against hangs, never an expectation of speed
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +170,52 @@ def test_a_standby_that_is_down_sends_reads_to_the_primary(
         primary_before = reads("primary")
         assert titles(http, user) == ["kept"]
         assert reads("primary") == primary_before + 1
+
+
+@pytest.mark.anyio
+async def test_concurrent_writes_of_one_caller_keep_the_furthest_position() -> None:
+    """Two writes of one caller in flight at once (a double click, two devices) finishing
+    in the other order than they committed: reads stay on the primary until both are done,
+    and then need the later position, not the one stored last."""
+    standby = create_db_pool(make_url("postgresql://postgres@127.0.0.1:1/none"), suite_settings())
+    router = ReadRouter(REDIS_URL, standby, sticky_seconds=60)
+    user = make_user().user_id
+    try:
+        redis.Redis.from_url(REDIS_URL).set(EPOCH_KEY, time.time() - 100)
+        await router.before_write(user)
+        await router.before_write(user)
+        assert await router.plan_read(user) is None
+        await router.finish_write(user, 2_000)  # the second write commits first
+        assert await router.plan_read(user) is None  # the first is still in flight
+        await router.finish_write(user, 1_000)  # then the first one answers
+        read = await router.plan_read(user)
+        assert read is not None
+        assert read.position == 2_000
+    finally:
+        await router.aclose()
+
+
+@pytest.mark.anyio
+async def test_an_agents_write_is_read_back_while_the_standby_lags(
+    formation: AutoFailoverFormation, background_writes: None
+) -> None:
+    """MCP tools are routed like REST: a tool that writes marks the caller, so the REST list
+    and the list_tasks tool right after it read from the primary."""
+    user = make_user()
+    redis.Redis.from_url(REDIS_URL).set(EPOCH_KEY, time.time() - 100)
+    with serve(formation) as server:
+        on_standby(formation, "SELECT pg_wal_replay_pause()")
+        try:
+            async with connect(server, user.token) as client:
+                added = await client.call_tool("add_task", {"title": "from the agent"})
+                assert not added.is_error
+                listed = await client.call_tool("list_tasks", {})
+            assert listed.structured_content is not None
+            tasks = listed.structured_content["tasks"]
+            assert [task["title"] for task in tasks] == ["from the agent"]
+            with httpx.Client(base_url=server.url, timeout=WAIT) as http:
+                assert titles(http, user) == ["from the agent"]
+            count = "SELECT count(*) FROM tasks WHERE user_id = %s"
+            assert on_standby(formation, count, user.user_id) == 0  # the standby lags
+        finally:
+            on_standby(formation, "SELECT pg_wal_replay_resume()")
