@@ -28,12 +28,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 import psycopg
 
-from tests.support.services import free_port
+from tests.support.services import StartStop, free_port
 
 BACKEND = Path(__file__).resolve().parents[2]
 PG_BINDIR = Path("/usr/lib/postgresql/15/bin")
@@ -91,7 +89,7 @@ class Node:
         )
 
 
-class AutoFailoverFormation:
+class AutoFailoverFormation(StartStop):
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="paf", dir="/tmp"))
         self.monitor = Node("monitor", free_port(), self.root / "monitor")
@@ -100,21 +98,17 @@ class AutoFailoverFormation:
 
     # -- life cycle -------------------------------------------------------------------------
 
-    def __enter__(self) -> Self:
+    def start(self) -> None:
         try:
             self._start()
-        except BaseException:
-            self._remove()
+        except BaseException:  # a half-made formation is removed before the error goes on
+            self.stop()
             raise
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._remove()
+    def stop(self) -> None:
+        for node in [*self.nodes, self.monitor]:
+            self.kill(node)
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def _start(self) -> None:
         if self._user is not None:
@@ -160,11 +154,6 @@ class AutoFailoverFormation:
         return subprocess.Popen(
             command, env=environment, stdout=output, stderr=output, start_new_session=True
         )
-
-    def _remove(self) -> None:
-        for node in [*self.nodes, self.monitor]:
-            self.kill(node)
-        shutil.rmtree(self.root, ignore_errors=True)
 
     # -- what a test reads and does ---------------------------------------------------------
 
