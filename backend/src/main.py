@@ -12,12 +12,7 @@ from sqlalchemy.engine import URL
 
 from src import agent_tools
 from src.api import docs, problems
-from src.api.middleware import (
-    BodySizeLimitMiddleware,
-    LoggedCORSMiddleware,
-    RequestContextMiddleware,
-    SecurityHeadersMiddleware,
-)
+from src.api.middleware import RequestEdgeMiddleware
 from src.api.rate_limit import RateLimiter
 from src.api.routes import health, metrics, tags, tasks, users
 from src.auth import SessionResolver, TokenVerifier
@@ -111,30 +106,30 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
     problems.install(app)
     app.openapi = problems.problem_json_openapi(app)  # type: ignore[method-assign]
     # add_middleware wraps: the last one added is the outermost.
+    app.add_middleware(DbSessionMiddleware)  # inside the edge: finishes before it logs
     app.add_middleware(
-        LoggedCORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_credentials=settings.cors_credentials,
-        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
-        expose_headers=[
-            "ETag",
-            "Link",
-            "Location",
-            "X-Total-Count",
-            "X-Request-ID",
-            "Retry-After",
-            "RateLimit-Limit",
-            "RateLimit-Remaining",
-            "RateLimit-Reset",
-            "RateLimit-Policy",
-        ],
-        max_age=600,
+        RequestEdgeMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        cors=dict(
+            allow_origins=settings.cors_origins,
+            allow_credentials=settings.cors_credentials,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+            expose_headers=[
+                "ETag",
+                "Link",
+                "Location",
+                "X-Total-Count",
+                "X-Request-ID",
+                "Retry-After",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                "RateLimit-Policy",
+            ],
+            max_age=600,
+        ),
     )
-    app.add_middleware(DbSessionMiddleware)  # inside our other middleware: finishes first
-    app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware)
     app.include_router(tasks.router)
     app.include_router(tags.router)
     app.include_router(users.router)

@@ -94,6 +94,32 @@ def test_security_headers(client: TestClient, alice: ApiUser) -> None:
     assert "cache-control" not in health.headers
 
 
+def test_each_added_header_appears_once(client: TestClient, alice: ApiUser) -> None:
+    """The edge appends raw headers instead of setting them: none may end up twice."""
+    for response in (
+        client.get(alice.tasks_url, headers=alice.headers),
+        client.get(alice.tasks_url, headers={**alice.headers, "Origin": "http://localhost:3000"}),
+        client.get(alice.task_url(999_999), headers=alice.headers),
+    ):
+        for name in ("x-request-id", "x-content-type-options", "cache-control", "vary"):
+            assert len(response.headers.get_list(name)) == 1, (name, response.headers)
+        assert response.headers["vary"] == "Origin"
+
+
+def test_a_refused_body_still_gets_the_request_id_and_security_headers(
+    client: TestClient, alice: ApiUser
+) -> None:
+    response = client.post(
+        alice.tasks_url,
+        content=b"x" * (MIB + 1),
+        headers={**alice.headers, "Content-Type": "application/json", "X-Request-ID": "big-1"},
+    )
+    assert response.status_code == 413
+    assert response.headers["x-request-id"] == "big-1"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cache-control"] == "no-store"
+
+
 def _rows(db: TestDb) -> tuple[int, int]:
     """How many users and tasks there are."""
     return db.scalar("SELECT count(*) FROM users"), db.scalar("SELECT count(*) FROM tasks")
