@@ -63,10 +63,22 @@ POOL_CONNECTIONS = Gauge(
 )
 
 
+# The children of (method, route template, status): `labels()` takes a lock and builds the
+# key on every call, and did so twice per request. Bounded like the labels themselves.
+_request_children: dict[tuple[str, str | None, int], tuple[Counter, Histogram]] = {}
+
+
 def observe_request(method: str, route: str | None, status: int, seconds: float) -> None:
-    template = route or "<unmatched>"
-    REQUESTS.labels(method, template, str(status)).inc()
-    LATENCY.labels(method, template).observe(seconds)
+    key = (method, route, status)
+    children = _request_children.get(key)
+    if children is None:
+        template = route or "<unmatched>"
+        children = _request_children[key] = (
+            REQUESTS.labels(method, template, str(status)),
+            LATENCY.labels(method, template),
+        )
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def observe_tool_call(tool: str, outcome: str, seconds: float) -> None:
