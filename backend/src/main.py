@@ -66,6 +66,8 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
             gc.unfreeze()
             if app.state.session_resolver is not None:  # its HTTP client is on this loop
                 await app.state.session_resolver.aclose()
+            if app.state.rate_limiter is not None:  # so is its Redis client
+                await app.state.rate_limiter.aclose()
             await pool.close()
             if router is not None:
                 await router.standby.close()
