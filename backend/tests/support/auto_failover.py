@@ -229,7 +229,12 @@ class AutoFailoverFormation(StartStop):
         pid_file = node.pgdata / "postmaster.pid"
         if pid_file.exists():  # a postmaster outside the keeper's session, if any
             with contextlib.suppress(ProcessLookupError, ValueError):
-                os.kill(int(pid_file.read_text().split()[0]), signal.SIGKILL)
+                postmaster = int(pid_file.read_text().split()[0])
+                # Its children too: the monitor's health-check worker outlives a killed
+                # postmaster (seen: it and the logger were still running minutes later).
+                for pid in [postmaster, *_children(postmaster)]:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -252,3 +257,15 @@ class AutoFailoverFormation(StartStop):
                 return
             time.sleep(0.2)
         raise TimeoutError(f"timed out waiting for {what}")
+
+
+def _children(parent: int) -> list[int]:
+    """The processes whose parent is `parent` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                # "pid (comm) state ppid ...": comm may hold spaces, so split after the ')'.
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                    found.append(int(entry.name))
+    return found
