@@ -1,12 +1,35 @@
-"""The API (src.main:app) plus GET /bench/bare, for the benchmark's framework floor.
+"""The API (src.main:app) plus GET /bench/bare, for the benchmark's floor and price list.
 
 bench/run.py serves this module with scripts/serve (APP=bare_app:app); nothing else does, so
 the route never exists in a deployment. /bench/bare is the same app's cheapest possible
 async endpoint: the same server, event loop, HTTP parser and middleware, no dependency, no
-database, a constant JSON object. Every scenario is reported as a fraction of it.
+database, a constant JSON object.
+
+BENCH_WITHOUT (comma-separated, see PIECES) switches pieces of the per-request work off, one
+at a time, so that the benchmark can price each (docs/performance.md, "Price list").
 """
 
+import os
+
+from src.api import middleware
+from src.db.session import DbSessionMiddleware
 from src.main import app
+
+# The middleware class each piece is; metrics are a call inside RequestEdgeMiddleware.
+PIECES = {
+    "edge": middleware.RequestEdgeMiddleware,
+    "db-session": DbSessionMiddleware,
+    "metrics": None,
+}
+
+without = {name for name in os.environ.get("BENCH_WITHOUT", "").split(",") if name}
+if unknown := without - PIECES.keys():
+    raise SystemExit(f"BENCH_WITHOUT: unknown {sorted(unknown)}; known: {sorted(PIECES)}")
+removed = {PIECES[name] for name in without}
+# The stack is built from this list at the first request: before it, the list is the config.
+app.user_middleware = [entry for entry in app.user_middleware if entry.cls not in removed]
+if "metrics" in without:
+    middleware.observe_request = lambda *_: None  # type: ignore[assignment]
 
 
 async def bare() -> dict[str, str]:

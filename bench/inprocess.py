@@ -3,6 +3,7 @@
 
     backend/.venv/bin/python bench/inprocess.py                    # get, list50, create
     backend/.venv/bin/python bench/inprocess.py --scenarios get --profile 25
+    backend/.venv/bin/python bench/inprocess.py --scenarios bare --access-log   # + JSON log line
 
 No server, socket or load generator shares the CPU, so the figure (user + system CPU of this
 process per request, the best of --rounds rounds, 8 requests in flight) moves by a few
@@ -19,6 +20,7 @@ import os
 import pstats
 import resource
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -71,6 +73,7 @@ def scenarios(layout: Layout, secret: str) -> dict[str, Maker]:
     task_id = layout.stride  # the heavy user's first task
     owner_token = sign_token(secret, 1)
     return {
+        "bare": lambda: (http_scope("GET", "/bench/bare", b"", heavy_token, b""), b""),
         "get": lambda: (
             http_scope("GET", f"/api/{heavy}/tasks/{task_id}", b"", heavy_token, b""),
             b"",
@@ -117,24 +120,45 @@ async def measure(
 
 async def run(args: argparse.Namespace, url: str, secret: str, layout: Layout) -> None:
     os.environ.update(
-        DATABASE_URL=url, JWT_SECRET=secret, LOG_LEVEL="WARNING", APP_ENV="development"
+        DATABASE_URL=url,
+        JWT_SECRET=secret,
+        LOG_LEVEL="INFO" if args.access_log else "WARNING",
+        LOG_FORMAT="json",
+        APP_ENV="development",
+        # Metrics in memory-mapped files, as scripts/serve runs them (set before the import).
+        PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="task-api-metrics."),
     )
-    from src.main import create_app
+    from src.core.logs import configure_logging
     from src.core.settings import Settings
+    from src.main import create_app
 
-    app = create_app(Settings(_env_file=None))
+    settings = Settings(_env_file=None)
+    configure_logging(settings.log_level, settings.effective_log_format)
+    app = create_app(settings)
+
+    async def bare() -> dict[str, str]:  # bench/bare_app.py's endpoint
+        return {"service": "task-api", "status": "ok"}
+
+    app.add_api_route("/bench/bare", bare, methods=["GET"], include_in_schema=False)
+    app.router.routes.insert(0, app.router.routes.pop())
+    if args.access_log:  # one JSON line per request, written as to a server's stdout
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     makers = scenarios(layout, secret)
     async with app.router.lifespan_context(app):
         for name in args.scenarios.split(","):
             await measure(app, makers[name], 400)  # warm-up: pool, caches, prepared statements
             rounds = [await measure(app, makers[name], args.requests) for _ in range(args.rounds)]
-            print(f"{name:8} {min(rounds):7.0f} µs/request  (rounds: {[round(r) for r in rounds]})")
+            print(
+                f"{name:8} {min(rounds):7.1f} µs/request  (rounds: {[round(r) for r in rounds]})",
+                file=sys.__stdout__,
+            )
             if args.profile:
                 profiler = cProfile.Profile()
                 profiler.enable()
                 await measure(app, makers[name], args.requests)
                 profiler.disable()
-                pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
+                stats = pstats.Stats(profiler, stream=sys.__stdout__)
+                stats.sort_stats("tottime").print_stats(args.profile)
 
 
 def main() -> None:
@@ -143,6 +167,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument(
+        "--access-log", action="store_true", help="LOG_LEVEL=INFO: an access log line per request"
+    )
     args = parser.parse_args()
 
     db = BenchDatabase.create(REPO_ROOT / "backend")

@@ -37,9 +37,13 @@ from driver.scenarios import (
     BARE,
     BY_KEY,
     DB_FLOORS,
+    FRAMEWORK,
+    FRAMEWORK_APP,
     MCP,
     ORGANIZATION,
     ORGANIZATION_WORKERS,
+    PRICE_ROUNDS,
+    PRICE_VARIANTS,
     SCENARIOS,
     Fixtures,
     new_secret,
@@ -114,7 +118,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="only high availability: writes and reads on one server, then on a "
         "pg_auto_failover primary with a synchronous standby (reads on either), smallest scale",
     )
+    mode.add_argument(
+        "--prices",
+        action="store_true",
+        help="only the price list: each piece of per-request work switched off in turn",
+    )
     mode.add_argument("--report-only", action="store_true", help="rewrite the docs from results")
+    parser.add_argument(
+        "--no-prices", action="store_true", help="the matrix without the price list (8 min)"
+    )
     return parser.parse_args(argv)
 
 
@@ -146,8 +158,20 @@ class Bench:
         self.scenarios = [BY_KEY[key] for key in args.scenarios.split(",") if key != "bare"]
         self.postmaster = self.db.postmaster_pid()
 
-    def server(self, workers: int) -> Server:
-        return Server(self.repo, workers, self.env, RESULTS_DIR / "server.log")
+    def server(
+        self,
+        workers: int,
+        app: str = "bare_app:app",
+        env: dict[str, str] | None = None,
+        log: Path | None = None,
+    ) -> Server:
+        return Server(
+            self.repo,
+            workers,
+            {**self.env, **(env or {})},
+            log or RESULTS_DIR / "server.log",
+            app,
+        )
 
     def prepare(self, tasks: int) -> tuple[Layout, Fixtures, float]:
         layout = Layout(tasks)
@@ -176,7 +200,7 @@ class Bench:
         warm_args, run_args = fixtures.args(
             scenario, self.args.warmup, self.args.seconds, create_rps
         )
-        path = BARE_PATH if key == "bare" else "/"
+        path = BARE_PATH if key in ("bare", "framework") else "/"
         wrk = self.wrk(server)
         if self.args.warmup > 0:
             wrk.run(scenario.script, warm_args, self.args.warmup, path)
@@ -209,6 +233,17 @@ class Bench:
                 db_floors.append({"tasks": tasks, "scenario": key, **result.as_dict()})
                 report_line(layout, "sql", f"pgbench {script}", result)
             for workers in self.args.workers:
+                with self.server(workers, FRAMEWORK_APP) as ceiling:
+                    result = self.measure(ceiling, fixtures, FRAMEWORK.key, None)
+                runs.append(
+                    {
+                        "tasks": tasks,
+                        "workers": workers,
+                        "scenario": FRAMEWORK.key,
+                        **result.as_dict(),
+                    }
+                )
+                report_line(layout, f"{workers}w", FRAMEWORK.key, result)
                 with self.server(workers) as server:
                     smoke_test(server, fixtures)
                     create_rps = None
@@ -227,12 +262,32 @@ class Bench:
                         )
                         report_line(layout, f"{workers}w", scenario.key, result)
                 self.db.restore(layout)
+            if tasks == self.args.scales[0] and not self.args.no_prices:
+                self.write_prices(self.prices(layout, fixtures))
         return {
             "runs": runs,
             "db_floors": db_floors,
             "seed_seconds": seeding,
             "indexes": self.db.indexes(),
         }
+
+    def prices(self, layout: Layout, fixtures: Fixtures) -> dict[str, Any]:  # reads only
+        """Each variant of PRICE_VARIANTS on a server of its own, 2 workers, PRICE_ROUNDS
+        rounds in turn (so that a slow minute of the machine hits every variant alike); the
+        report takes each variant's median."""
+        rounds: list[dict[str, Any]] = []
+        for round_number in range(1, PRICE_ROUNDS + 1):
+            for variant in PRICE_VARIANTS:
+                quiet = Path(os.devnull) if variant.quiet else None
+                with self.server(2, variant.app, dict(variant.env), quiet) as server:
+                    result = self.measure(server, fixtures, variant.scenario, None)
+                rounds.append({"round": round_number, "variant": variant.key, **result.as_dict()})
+                report_line(layout, "2w", f"{variant.key} #{round_number}", result)
+        return {"tasks": layout.tasks, "workers": 2, "rounds": rounds}
+
+    @staticmethod
+    def write_prices(data: dict[str, Any]) -> None:
+        (RESULTS_DIR / "prices.json").write_text(json.dumps(data, indent=1))
 
     def memory(self, minutes: float) -> dict[str, Any]:
         layout, fixtures, _ = self.prepare(max(self.args.scales))
@@ -415,6 +470,10 @@ def main(argv: list[str]) -> int:
             data, results_file = bench.profile(), RESULTS_DIR / "profile.json"
         elif args.ha:
             data, results_file = bench.ha(), RESULTS_DIR / "ha.json"
+        elif args.prices:
+            layout, fixtures, _ = bench.prepare(min(args.scales))
+            data, results_file = bench.prices(layout, fixtures), RESULTS_DIR / "prices.json"
+            bench.db.restore(layout)
         else:
             data = bench.matrix()
         meta.update(

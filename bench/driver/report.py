@@ -9,10 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from driver.layout import BENCH_DIR, Layout
-from driver.scenarios import BY_KEY, MCP, MCP_REST, ORGANIZATION, ORGANIZATION_WORKERS, SCENARIOS
+from driver.scenarios import (
+    BY_KEY,
+    MCP,
+    MCP_REST,
+    ORGANIZATION,
+    ORGANIZATION_WORKERS,
+    PRICE_VARIANTS,
+    SCENARIOS,
+)
 
 TARGET_WORKERS = 2
-SHARE_TARGETS = {"get": 0.35, "list50": 0.25, "create": 0.25, "mixed": 0.25}
+# Shares of the framework's ceiling (bench/framework_app.py), measured in the same run.
+SHARE_TARGETS = {"bare": 0.85, "get": 0.35, "list50": 0.25, "create": 0.25, "mixed": 0.25}
 SCALE_TARGET = 0.90
 DEEP_TARGET = 0.90
 TAIL_TARGET = 5.0
@@ -43,6 +52,14 @@ class Results:
     def share_of_bare(self, tasks: int, workers: int, key: str) -> float | None:
         run, bare = self.get(tasks, workers, key), self.get(tasks, workers, "bare")
         return run["rps"] / bare["rps"] if run and bare else None
+
+    def share_of_framework(self, tasks: int, workers: int, key: str) -> float | None:
+        run, ceiling = self.get(tasks, workers, key), self.get(tasks, workers, "framework")
+        return run["rps"] / ceiling["rps"] if run and ceiling else None
+
+    def cpu_share_of_framework(self, tasks: int, workers: int, key: str) -> float | None:
+        mine, ceiling = self.cost(tasks, workers, key), self.cost(tasks, workers, "framework")
+        return ceiling / mine if mine and ceiling else None
 
     def cost(self, tasks: int, workers: int, key: str) -> float | None:
         """CPU per request, API workers + database backends, µs (None when not measured)."""
@@ -111,13 +128,14 @@ def targets_section(r: Results, memory: dict[str, Any] | None) -> list[str]:
     header = ["target (" + f"{w} workers)", *[label(t) for t in r.scales], "verdict"]
     rows = []
     for key, floor in SHARE_TARGETS.items():
-        if key not in r.scenarios:
+        if key not in [*r.scenarios, "bare"] or not r.get(r.scales[0], w, "framework"):
             continue
-        shares = [r.share_of_bare(t, w, key) for t in r.scales]
-        by_cpu = [r.cpu_share_of_bare(t, w, key) for t in r.scales]
+        shares = [r.share_of_framework(t, w, key) for t in r.scales]
+        by_cpu = [r.cpu_share_of_framework(t, w, key) for t in r.scales]
         ok = all(s is not None and s >= floor for s in shares)
         cells = [f"{pct(a)} (CPU: {pct(b)})" for a, b in zip(shares, by_cpu, strict=True)]
-        rows.append([f"{BY_KEY[key].title} ≥ {pct(floor)} of bare", *cells, verdict(ok)])
+        title = "the API's bare endpoint" if key == "bare" else BY_KEY[key].title
+        rows.append([f"{title} ≥ {pct(floor)} of bare FastAPI", *cells, verdict(ok)])
     if "deep" in r.scenarios and "list50" in r.scenarios:
         ratios = [_ratio(r.get(t, w, "deep"), r.get(t, w, "list50")) for t in r.scales]
         ok = all(x is not None and x >= DEEP_TARGET for x in ratios)
@@ -167,9 +185,11 @@ def targets_section(r: Results, memory: dict[str, Any] | None) -> list[str]:
             ]
         )
     note = (
-        "Shares are requests/s over the bare endpoint's in the same run; in brackets, the share "
-        "the CPU cost per request predicts (bare's API + database CPU µs per request over the "
-        "scenario's), which drifts far less with the machine's other load."
+        "Shares are requests/s over the framework's ceiling in the same run (a bare FastAPI "
+        "app, `bench/framework_app.py`: no middleware of ours, same server settings; see "
+        '"Two floors"); in brackets, the share the CPU cost per request predicts (the '
+        "ceiling's API CPU µs per request over the scenario's API + database CPU), which "
+        "drifts far less with the machine's other load."
     )
     return ["## Targets", "", note, "", *table(header, rows, "l" + "r" * len(r.scales) + "c")]
 
@@ -191,7 +211,7 @@ def scenario_tables(r: Results) -> list[str]:
         for t in r.scales:
             out += [f"### {w} worker{'s' if w > 1 else ''}, {t:,} tasks", ""]
             rows = []
-            for key in ["bare", *r.scenarios]:
+            for key in ["framework", "bare", *r.scenarios]:
                 run = r.get(t, w, key)
                 if not run:
                     continue
@@ -206,7 +226,8 @@ def scenario_tables(r: Results) -> list[str]:
                         ms(run["p99_ms"]),
                         f"{run['p99_ms'] / max(run['p50_ms'], 1e-3):.1f}",
                         str(run["errors"]),
-                        "–" if key == "bare" else pct(r.share_of_bare(t, w, key)),
+                        "–" if key == "framework" else pct(r.share_of_framework(t, w, key)),
+                        "–" if key in ("bare", "framework") else pct(r.share_of_bare(t, w, key)),
                         pct(run["rps"] / floor["rps"]) if floor else "–",
                         _cpu(run.get("api_cpu_us")),
                         _cpu(run.get("db_cpu_us")),
@@ -220,6 +241,7 @@ def scenario_tables(r: Results) -> list[str]:
                     "p99 ms",
                     "p99/p50",
                     "errors",
+                    "of bare FastAPI",
                     "of bare",
                     "of SQL floor",
                     "API CPU µs/req",
@@ -323,6 +345,116 @@ def mcp_section(r: Results) -> list[str]:
     header = ["tasks", "tool", "tool req/s", "REST req/s", "tool / REST", "tool p50"]
     header += ["REST p50", "tool API CPU µs", "REST API CPU µs", "CPU ×", "errors"]
     return [*out, *table(header, rows, "ll" + "r" * 9), ""]
+
+
+def two_floors_section(r: Results) -> list[str]:
+    """The framework's ceiling and the API's own bare endpoint, side by side (issue 13)."""
+    rows = []
+    for w in r.workers:
+        for t in r.scales:
+            ceiling, bare = r.get(t, w, "framework"), r.get(t, w, "bare")
+            if not ceiling or not bare:
+                continue
+            rows.append(
+                [
+                    f"{w}",
+                    label(t),
+                    num(ceiling["rps"]),
+                    num(bare["rps"]),
+                    pct(bare["rps"] / ceiling["rps"]),
+                    _cpu(ceiling.get("api_cpu_us")),
+                    _cpu(bare.get("api_cpu_us")),
+                    _cpu((bare.get("api_cpu_us") or 0) - (ceiling.get("api_cpu_us") or 0)),
+                ]
+            )
+    if not rows:
+        return []
+    return [
+        "## Two floors: the framework's ceiling and the API's bare endpoint",
+        "",
+        "Both serve `GET /bench/bare` (a constant JSON object, no dependency, no database) "
+        "with `scripts/serve` and the same wrk script, in the same run. **Bare FastAPI** "
+        "(`bench/framework_app.py`) is `FastAPI()` with that one route: uvicorn, Starlette's "
+        "routing and error handling, FastAPI's endpoint call. **The API's bare endpoint** "
+        "(`bench/bare_app.py`) is the same route added to `src.main:app`: everything the API "
+        "does around every request (src/api/middleware.py, the database session middleware). "
+        "The targets above and the 'of bare FastAPI' columns use the first; 'of bare' and the "
+        "scale ratios use the second.",
+        "",
+        *table(
+            [
+                "workers",
+                "tasks",
+                "bare FastAPI req/s",
+                "API bare req/s",
+                "API bare / FastAPI",
+                "FastAPI CPU µs/req",
+                "API bare CPU µs/req",
+                "the API's own µs/req",
+            ],
+            rows,
+        ),
+    ]
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def prices_section(prices: dict[str, Any] | None) -> list[str]:
+    """Each piece of per-request work, priced by switching it off (or on) in turn."""
+    if not prices:
+        return []
+    by_variant: dict[str, list[dict[str, Any]]] = {}
+    for run in prices["rounds"]:
+        by_variant.setdefault(run["variant"], []).append(run)
+    cpu = {key: _median([run["api_cpu_us"] for run in runs]) for key, runs in by_variant.items()}
+    rps = {key: _median([run["rps"] for run in runs]) for key, runs in by_variant.items()}
+    rounds = max(len(runs) for runs in by_variant.values())
+    titles = {variant.key: variant.title for variant in PRICE_VARIANTS}
+    rows = []
+    for variant in PRICE_VARIANTS:
+        key = variant.key
+        if key not in cpu:
+            continue
+        if key.startswith("without-"):
+            price = cpu["api"] - cpu[key]
+        elif key == "api-logged":
+            price = cpu[key] - cpu["api"]
+        elif key == "get-rate-limited":
+            price = cpu[key] - cpu["get"]
+        else:
+            price = None
+        errors = sum(run["errors"] for run in by_variant[key])
+        rows.append(
+            [
+                titles[key],
+                num(rps[key]),
+                _cpu(cpu[key]),
+                "–" if price is None else f"**{price:+,.0f}**",
+                ", ".join(_cpu(run["api_cpu_us"]) for run in by_variant[key]),
+                str(errors),
+            ]
+        )
+    return [
+        "## Price list: what each piece of per-request work costs",
+        "",
+        f"From the same run: {prices['workers']} workers, {prices['tasks']:,} tasks, "
+        f"{rounds} rounds of every variant in turn (a server of its own each), medians. A "
+        "piece's price is the API workers' CPU per request with it, minus without it: "
+        "`BENCH_WITHOUT=<piece>` switches one off in `bench/bare_app.py`; the access log "
+        "(off at the benchmark's LOG_LEVEL=WARNING) is priced by switching it on, as "
+        "production runs it (LOG_LEVEL=INFO, JSON lines, here written to /dev/null); the "
+        "rate limit (a check in Redis, `RATE_LIMIT_PER_MINUTE`) on get-one, the route it "
+        "guards. Differences under about 5 µs are within the rounds' spread.",
+        "",
+        *table(
+            ["variant", "req/s", "API CPU µs/req", "price µs/req", "each round", "errors"],
+            rows,
+        ),
+    ]
 
 
 def floors_section(r: Results) -> list[str]:
@@ -519,7 +651,8 @@ def setup_section(r: Results) -> list[str]:
         f"{m['wrk']}, {m['pgbench']}; {packages}. Code: {m['git']}.",
         f"- Server: `scripts/serve` (uvicorn, uvloop, httptools, no access log) with WORKERS=1 "
         "or 2, serving `bench/bare_app.py` (the app of `src.main` plus `GET /bench/bare`) on "
-        "127.0.0.1; APP_ENV=development, LOG_LEVEL=WARNING, HS256 tokens, pool settings "
+        "127.0.0.1; APP_ENV=development, LOG_LEVEL=WARNING (so no access log line: its price "
+        "is in the price list), HS256 tokens, pool settings "
         f"default{'; ' + ', '.join(s['server_env']) if s['server_env'] else ''}.",
         f"- Load: wrk, {s['connections']} connections, {s['wrk_threads']} thread(s), "
         f"{s['warmup']:g} s warm-up then {s['seconds']:g} s measured per scenario; "
@@ -538,8 +671,10 @@ def setup_section(r: Results) -> list[str]:
         "45% first page of a random ordinary user, 35% get, 10% create, 5% toggle, 3% PUT, "
         "2% delete of a task the run created. Write scenarios' rows are removed after each "
         "worker count (`DELETE`, `VACUUM ANALYZE`).",
-        "- Floors, measured in the same run: `bare` = the same server's async endpoint "
-        "returning a constant JSON object (no auth, no database); SQL floor = pgbench "
+        "- Floors, measured in the same run: `bare FastAPI` = a bare FastAPI app "
+        "(`bench/framework_app.py`) served the same way, the framework's ceiling; `bare` = the "
+        "API's own async endpoint returning a constant JSON object (no auth, no database), "
+        "behind all of the API's middleware; SQL floor = pgbench "
         f"(simple protocol, {s['connections']} clients, 2 threads, same Unix socket or host) "
         "running the repository's SELECT of get-one and of a first page (`bench/pgbench/`). "
         "'of SQL floor' for list 100 and deep pages is relative to the first-page SQL.",
@@ -559,6 +694,7 @@ def write(results_dir: Path, doc: Path, plot: Path) -> None:
     memory = _load(results_dir, "memory")
     profile = _load(results_dir, "profile")
     ha = _load(results_dir, "ha")
+    prices = _load(results_dir, "prices")
     if matrix is None:
         raise SystemExit(f"no {results_dir / 'matrix.json'}: run the benchmark first")
     r = Results(matrix)
@@ -574,6 +710,8 @@ def write(results_dir: Path, doc: Path, plot: Path) -> None:
         *targets_section(r, memory),
         f"![Throughput and p99 against table size]({plot.name})",
         "",
+        *two_floors_section(r),
+        *prices_section(prices),
         *scale_section(r),
         *scenario_tables(r),
         *organization_section(r),
@@ -601,9 +739,11 @@ def draw(r: Results, path: Path) -> None:
         (right, "p99", lambda run: run["p99_ms"], "p99 latency, ms"),
     ]
     for axis, _, value, ylabel in metric:
-        for key in ["bare", *r.scenarios]:
+        for key in ["framework", "bare", *r.scenarios]:
             points = [(t, value(r.get(t, w, key))) for t in r.scales if r.get(t, w, key)]
-            style = "--" if key == "bare" else "-"
+            if not points:
+                continue
+            style = "--" if key in ("bare", "framework") else "-"
             axis.plot(*zip(*points, strict=True), style, marker="o", label=BY_KEY[key].title)
         axis.set_xscale("log")
         axis.set_yscale("log")

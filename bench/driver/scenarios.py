@@ -20,7 +20,9 @@ class Scenario:
     script: str
 
 
-BARE = Scenario("bare", "floor: bare async endpoint", "bare.lua")
+BARE = Scenario("bare", "floor: the API's bare endpoint", "bare.lua")
+# The same request to a bare FastAPI app (bench/framework_app.py): the framework's ceiling.
+FRAMEWORK = Scenario("framework", "ceiling: a bare FastAPI app", "bare.lua")
 SCENARIOS = [
     Scenario("get", "get one task", "target.lua"),
     Scenario("list50", "list, first page of 50", "list.lua"),
@@ -40,7 +42,10 @@ ORGANIZATION_QUERIES = {
     "f-tag-open": ("filter tag=urgent, open", "tag=urgent&completed=false"),
     "f-tags-all": ("filter tag=work,home (all of)", "tag=work,home"),
     "f-due-before": ("filter due_before", "due_before=2026-04-01T00:00:00Z"),
-    "f-due-after-open": ("filter due_after, open", "due_after=2026-09-01T00:00:00Z&completed=false"),
+    "f-due-after-open": (
+        "filter due_after, open",
+        "due_after=2026-09-01T00:00:00Z&completed=false",
+    ),
     "f-overdue": ("filter overdue=true", "overdue=true"),
     "s-due": ("sort due_date", "sort=due_date"),
     "s-due-desc": ("sort -due_date", "sort=-due_date"),
@@ -69,7 +74,56 @@ MCP_REST = {"mcp-get": "get", "mcp-list50": "list50", "mcp-create": "create"}
 SCENARIOS += MCP
 # The organization and MCP scenarios run with this many workers only.
 ORGANIZATION_WORKERS = 2
-BY_KEY = {scenario.key: scenario for scenario in [BARE, *SCENARIOS]}
+BY_KEY = {scenario.key: scenario for scenario in [FRAMEWORK, BARE, *SCENARIOS]}
+# The price list: the API's bare endpoint with each piece of per-request work switched off in
+# turn (BENCH_WITHOUT, bench/bare_app.py), against the same endpoint with everything on; the
+# access log, off at the benchmark's LOG_LEVEL=WARNING, priced by switching it on; the rate
+# limit priced on get-one (it is a dependency of the API's routes, not a middleware).
+FRAMEWORK_APP = "framework_app:app"
+PIECES = {
+    "edge": "the edge middleware: request id, security headers, body limit, CORS, metrics",
+    "metrics": "its metrics (Prometheus, multiprocess files)",
+    "db-session": "the database session middleware (no query)",
+}
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@dataclass(frozen=True)
+class PriceVariant:
+    key: str
+    title: str
+    scenario: str
+    app: str = "bare_app:app"
+    env: tuple[tuple[str, str], ...] = ()
+    quiet: bool = False  # the server's output to /dev/null (an access log line per request)
+
+
+PRICE_VARIANTS = [
+    PriceVariant("framework", "bare FastAPI app", "framework", FRAMEWORK_APP),
+    PriceVariant("api", "the API's bare endpoint, everything on", "bare"),
+    *(
+        PriceVariant(
+            f"without-{piece}", f"… without {title}", "bare", env=(("BENCH_WITHOUT", piece),)
+        )
+        for piece, title in PIECES.items()
+    ),
+    PriceVariant(
+        "api-logged",
+        "… with the access log (LOG_LEVEL=INFO, LOG_FORMAT=json)",
+        "bare",
+        env=(("LOG_LEVEL", "INFO"), ("LOG_FORMAT", "json")),
+        quiet=True,
+    ),
+    PriceVariant("get", "get one task", "get"),
+    PriceVariant(
+        "get-rate-limited",
+        "get one task, rate limit on (Redis)",
+        "get",
+        env=(("RATE_LIMIT_PER_MINUTE", "1000000000"), ("REDIS_URL", REDIS_URL)),
+    ),
+]
+PRICE_ROUNDS = 3
+
 # pgbench floors: the SQL of get-one and of a first page, per table size.
 DB_FLOORS = {"get": "get_one", "list50": "list_first_page"}
 
@@ -118,7 +172,12 @@ class Fixtures:
             ),
             "deep-due": write_rows(
                 workdir / "deep-due.tsv",
-                [(HEAVY_INDEX, f"{heavy}?sort=due_date&limit={PAGE}&cursor={self._deep_due(cursor_secret)}")],
+                [
+                    (
+                        HEAVY_INDEX,
+                        f"{heavy}?sort=due_date&limit={PAGE}&cursor={self._deep_due(cursor_secret)}",
+                    )
+                ],
             ),
             "tags": write_rows(
                 workdir / "tags.tsv", [(HEAVY_INDEX, f"/api/{user_uuid(HEAVY_INDEX)}/tags")]
@@ -154,7 +213,7 @@ class Fixtures:
     ) -> tuple[list[object], list[object]]:
         """The wrk script arguments of `scenario`, for its warm-up and for its measured run."""
         key = scenario.key
-        if key == "bare":
+        if key in ("bare", "framework"):
             return [], []
         if key in ("get", "put", "toggle"):
             same = [key, self.users, self.targets, self.wrk_threads]

@@ -38,10 +38,17 @@ def server_environment(database_uri: str, jwt_secret: str, cursor_secret: str) -
 
 
 class Server:
-    """`scripts/serve` of `repo` with WORKERS workers, serving bench/bare_app.py (the app plus
-    /bench/bare) on a free loopback port."""
+    """`scripts/serve` of `repo` with WORKERS workers on a free loopback port, serving `app`:
+    bench/bare_app.py (the API plus /bench/bare) unless told otherwise."""
 
-    def __init__(self, repo: Path, workers: int, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self,
+        repo: Path,
+        workers: int,
+        env: dict[str, str],
+        log: Path,
+        app: str = "bare_app:app",
+    ) -> None:
         self.repo = repo
         self.workers = workers
         self.port = free_port()
@@ -53,7 +60,7 @@ class Server:
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             "WORKERS": str(workers),
-            "APP": "bare_app:app",
+            "APP": app,
             "PYTHONPATH": str(BENCH_DIR),
         }
         self.process: subprocess.Popen[bytes] | None = None
