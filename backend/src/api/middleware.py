@@ -101,22 +101,23 @@ class RequestEdgeMiddleware:
             route = getattr(scope.get("route"), "path_format", None)
             seconds = time.perf_counter() - started
             observe_request(scope["method"], route, status, seconds)
-            access_log.info(
-                "%s %s %s %.1fms user=%s",
-                scope["method"],
-                route or "<unmatched>",
-                status,
-                seconds * 1000,
-                state.get("user_id"),
-                extra={
-                    "method": scope["method"],
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 2),
-                    "user_id": state.get("user_id"),
-                    "request_id": request_id,
-                },
-            )
+            if access_log.isEnabledFor(logging.INFO):  # the arguments cost when it is not
+                access_log.info(
+                    "%s %s %s %.1fms user=%s",
+                    scope["method"],
+                    route or "<unmatched>",
+                    status,
+                    seconds * 1000,
+                    state.get("user_id"),
+                    extra={
+                        "method": scope["method"],
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(seconds * 1000, 2),
+                        "user_id": state.get("user_id"),
+                        "request_id": request_id,
+                    },
+                )
             request_id_var.reset(token)
 
     def _counting(self, receive: Receive) -> Receive:
