@@ -37,6 +37,7 @@ from driver.scenarios import (
     BARE,
     BY_KEY,
     DB_FLOORS,
+    FLOOR_ROUNDS,
     FRAMEWORK,
     FRAMEWORK_APP,
     MCP,
@@ -233,21 +234,23 @@ class Bench:
                 db_floors.append({"tasks": tasks, "scenario": key, **result.as_dict()})
                 report_line(layout, "sql", f"pgbench {script}", result)
             for workers in self.args.workers:
-                with self.server(workers, FRAMEWORK_APP) as ceiling:
-                    result = self.measure(ceiling, fixtures, FRAMEWORK.key, None)
-                runs.append(
-                    {
-                        "tasks": tasks,
-                        "workers": workers,
-                        "scenario": FRAMEWORK.key,
-                        **result.as_dict(),
-                    }
-                )
-                report_line(layout, f"{workers}w", FRAMEWORK.key, result)
                 with self.server(workers) as server:
                     smoke_test(server, fixtures)
+                    with self.server(workers, FRAMEWORK_APP) as ceiling:
+                        floors = self.floors(server, ceiling, fixtures)
+                    for key, (result, rounds) in floors.items():
+                        runs.append(
+                            {
+                                "tasks": tasks,
+                                "workers": workers,
+                                "scenario": key,
+                                **result.as_dict(),
+                                "rounds_rps": rounds,
+                            }
+                        )
+                        report_line(layout, f"{workers}w", f"{key} (median)", result)
                     create_rps = None
-                    for scenario in [BARE, *self.scenarios]:
+                    for scenario in self.scenarios:
                         if scenario in ORGANIZATION + MCP and workers != ORGANIZATION_WORKERS:
                             continue  # their targets are set at 2 workers: half the run time
                         result = self.measure(server, fixtures, scenario.key, create_rps)
@@ -269,6 +272,21 @@ class Bench:
             "db_floors": db_floors,
             "seed_seconds": seeding,
             "indexes": self.db.indexes(),
+        }
+
+    def floors(
+        self, server: Server, ceiling: Server, fixtures: Fixtures
+    ) -> dict[str, tuple[Measurement, list[float]]]:
+        """The two floors, FLOOR_ROUNDS rounds in turn (both servers up, one loaded at a
+        time): the median round of each by req/s, and every round's req/s. One run each
+        moved by 15% from one scale to the next on this machine (performance.md)."""
+        results: dict[str, list[Measurement]] = {FRAMEWORK.key: [], BARE.key: []}
+        for _ in range(FLOOR_ROUNDS):
+            results[FRAMEWORK.key].append(self.measure(ceiling, fixtures, FRAMEWORK.key, None))
+            results[BARE.key].append(self.measure(server, fixtures, BARE.key, None))
+        return {
+            key: (sorted(runs, key=lambda m: m.rps)[len(runs) // 2], [round(m.rps) for m in runs])
+            for key, runs in results.items()
         }
 
     def prices(self, layout: Layout, fixtures: Fixtures) -> dict[str, Any]:  # reads only

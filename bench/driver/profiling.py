@@ -14,6 +14,8 @@ TOP = 15
 # that matches, in this order (stdlib frames of the thread pool count as the thread pool).
 AREAS = [
     ("psycopg2", "psycopg2 (driver)"),
+    ("psycopg/", "psycopg (driver)"),
+    ("psycopg_pool/", "psycopg (driver)"),
     ("sqlalchemy/", "SQLAlchemy"),
     ("sqlmodel/", "SQLModel"),
     ("pydantic", "pydantic (validation, JSON)"),
@@ -27,6 +29,8 @@ AREAS = [
     ("fastapi/dependencies/", "FastAPI dependency resolution"),
     ("fastapi/", "FastAPI routing and responses"),
     ("starlette/", "Starlette (requests, middleware)"),
+    # py-spy names files under the worker's working directory (backend/) relatively.
+    ("(src/", "the API's own code (src/)"),
     ("/src/", "the API's own code (src/)"),
     ("uvicorn/", "uvicorn (HTTP)"),
     ("asyncio/", "asyncio event loop"),

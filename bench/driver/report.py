@@ -349,12 +349,13 @@ def mcp_section(r: Results) -> list[str]:
 
 def two_floors_section(r: Results) -> list[str]:
     """The framework's ceiling and the API's own bare endpoint, side by side (issue 13)."""
-    rows = []
+    rows, rounds = [], 1
     for w in r.workers:
         for t in r.scales:
             ceiling, bare = r.get(t, w, "framework"), r.get(t, w, "bare")
             if not ceiling or not bare:
                 continue
+            rounds = len(bare.get("rounds_rps", [])) or 1
             rows.append(
                 [
                     f"{w}",
@@ -365,6 +366,10 @@ def two_floors_section(r: Results) -> list[str]:
                     _cpu(ceiling.get("api_cpu_us")),
                     _cpu(bare.get("api_cpu_us")),
                     _cpu((bare.get("api_cpu_us") or 0) - (ceiling.get("api_cpu_us") or 0)),
+                    " / ".join(
+                        ", ".join(num(x) for x in run.get("rounds_rps", []))
+                        for run in (ceiling, bare)
+                    ),
                 ]
             )
     if not rows:
@@ -379,7 +384,8 @@ def two_floors_section(r: Results) -> list[str]:
         "(`bench/bare_app.py`) is the same route added to `src.main:app`: everything the API "
         "does around every request (src/api/middleware.py, the database session middleware). "
         "The targets above and the 'of bare FastAPI' columns use the first; 'of bare' and the "
-        "scale ratios use the second.",
+        f"scale ratios use the second. Each is the median of {rounds} rounds, the two "
+        "servers measured in turn (every round's req/s in the last column).",
         "",
         *table(
             [
@@ -391,6 +397,7 @@ def two_floors_section(r: Results) -> list[str]:
                 "FastAPI CPU µs/req",
                 "API bare CPU µs/req",
                 "the API's own µs/req",
+                "rounds: FastAPI / API",
             ],
             rows,
         ),
@@ -448,7 +455,8 @@ def prices_section(prices: dict[str, Any] | None) -> list[str]:
         "(off at the benchmark's LOG_LEVEL=WARNING) is priced by switching it on, as "
         "production runs it (LOG_LEVEL=INFO, JSON lines, here written to /dev/null); the "
         "rate limit (a check in Redis, `RATE_LIMIT_PER_MINUTE`) on get-one, the route it "
-        "guards. Differences under about 5 µs are within the rounds' spread.",
+        "guards. The rounds of one variant spread by up to 10-15 µs on this machine: a price "
+        "smaller than that is not resolved (bench/inprocess.py measures them in-process).",
         "",
         *table(
             ["variant", "req/s", "API CPU µs/req", "price µs/req", "each round", "errors"],

@@ -23,6 +23,7 @@ class Scenario:
 BARE = Scenario("bare", "floor: the API's bare endpoint", "bare.lua")
 # The same request to a bare FastAPI app (bench/framework_app.py): the framework's ceiling.
 FRAMEWORK = Scenario("framework", "ceiling: a bare FastAPI app", "bare.lua")
+FLOOR_ROUNDS = 3  # both floors are medians of this many rounds, in turn
 SCENARIOS = [
     Scenario("get", "get one task", "target.lua"),
     Scenario("list50", "list, first page of 50", "list.lua"),
