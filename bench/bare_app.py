@@ -16,8 +16,10 @@ from src.db.session import DbSessionMiddleware
 from src.main import app
 
 # The middleware class each piece is; metrics are a call inside RequestEdgeMiddleware.
+# getattr: `bench/run.py --repo <older checkout>` serves this module over code from before
+# the edge middleware (2026-12-05), which BENCH_WITHOUT=edge then refuses below.
 PIECES = {
-    "edge": middleware.RequestEdgeMiddleware,
+    "edge": getattr(middleware, "RequestEdgeMiddleware", None),
     "db-session": DbSessionMiddleware,
     "metrics": None,
 }
@@ -25,6 +27,8 @@ PIECES = {
 without = {name for name in os.environ.get("BENCH_WITHOUT", "").split(",") if name}
 if unknown := without - PIECES.keys():
     raise SystemExit(f"BENCH_WITHOUT: unknown {sorted(unknown)}; known: {sorted(PIECES)}")
+if without and PIECES["edge"] is None:
+    raise SystemExit("BENCH_WITHOUT: this checkout predates the pieces it names")
 removed = {PIECES[name] for name in without}
 # The stack is built from this list at the first request: before it, the list is the config.
 app.user_middleware = [entry for entry in app.user_middleware if entry.cls not in removed]
