@@ -17,7 +17,7 @@ from src.main import app
 
 # The middleware class each piece is; metrics are a call inside RequestEdgeMiddleware.
 # getattr: `bench/run.py --repo <older checkout>` serves this module over code from before
-# the edge middleware (2026-12-05), which BENCH_WITHOUT=edge then refuses below.
+# the edge middleware (2026-12-05); there BENCH_WITHOUT is refused (it has nothing to switch).
 PIECES = {
     "edge": getattr(middleware, "RequestEdgeMiddleware", None),
     "db-session": DbSessionMiddleware,
