@@ -12,6 +12,16 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+from src.models.idempotency import IdempotencyKey  # noqa: E402
+from src.models.sync import (  # noqa: E402
+    SYNC_PAGE,
+    SyncEpoch,
+    SyncPage,
+    SyncPageRow,
+    SyncQuery,
+    TaskDeletion,
+    TaskTombstone,
+)
 from src.models.tag_count import UserTagCount  # noqa: E402
 from src.models.task import (  # noqa: E402
     TASK_ID_MAX,
@@ -31,19 +41,27 @@ from src.models.task_count import TaskCount  # noqa: E402
 from src.models.user import User, UserPublic  # noqa: E402
 
 __all__ = [
+    "SYNC_PAGE",
     "TASK_ID_MAX",
     "TASK_ROW",
     "TASK_ROWS",
+    "IdempotencyKey",
     "SQLModel",
+    "SyncEpoch",
+    "SyncPage",
+    "SyncPageRow",
+    "SyncQuery",
     "TagCount",
     "Task",
     "TaskCompletion",
     "TaskCount",
     "TaskCreate",
+    "TaskDeletion",
     "TaskListQuery",
     "TaskPublic",
     "TaskReplace",
     "TaskRow",
+    "TaskTombstone",
     "TaskUpdate",
     "User",
     "UserPublic",

@@ -22,7 +22,16 @@ from pydantic import (
 )
 from pydantic import Field as PydanticField
 from pydantic.json_schema import SkipJsonSchema
-from sqlalchemy import CheckConstraint, DateTime, Index, SmallInteger, Text, func, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Index,
+    SmallInteger,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
@@ -311,6 +320,14 @@ class Task(TaskBase, table=True):
         # builds them where the extension exists and alembic/env.py leaves them out of
         # autogenerate's comparison.
         Index("ix_tasks_tags", "tags", postgresql_using="gin"),
+        # An incremental sync: the user's tasks written after a token's sequence, in order.
+        # Partial: rows no write has touched since revision 008 carry no sequence.
+        Index(
+            "ix_tasks_user_id_change_seq",
+            "user_id",
+            "change_seq",
+            postgresql_where=text("change_seq IS NOT NULL"),
+        ),
         CheckConstraint(
             "recurring_rule IS NULL OR due_date IS NOT NULL", name="recurrence_needs_due_date"
         ),
@@ -345,6 +362,9 @@ class Task(TaskBase, table=True):
     # The occurrence that completing this one created (it may since have been deleted);
     # set once, so completing again, or un-completing and completing, creates no other.
     next_occurrence_id: int | None = Field(default=None)
+    # The user's change sequence when this row was last written (revision 008's trigger
+    # stamps it; NULL on rows untouched since): what an incremental sync reads after a token.
+    change_seq: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
 

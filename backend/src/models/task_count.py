@@ -1,7 +1,15 @@
-"""Per-user task counts, kept by triggers on tasks (revision 004); never written by the app.
+"""Per-user counters, kept by triggers on tasks (revisions 004 and 008); never written by the
+app.
 
-They make `X-Total-Count` of an unfiltered or completed-filtered list one primary-key read
-instead of a COUNT over the user's tasks, which grew with the list (20 ms at 100,000 tasks).
+- total, completed: make `X-Total-Count` of an unfiltered or completed-filtered list one
+  primary-key read instead of a COUNT over the user's tasks, which grew with the list
+  (20 ms at 100,000 tasks).
+- change_seq: the user's change sequence. Every insert, update and delete of one of the
+  user's tasks takes the next number under this row's lock, held until the writing
+  transaction ends, so the user's changes commit in sequence order: a sync token is a number
+  below which nothing can still appear (docs/sync.md).
+- sync_pruned_seq: the highest sequence of a tombstone pruned (src/cli/prune.py); a sync
+  token below it may have missed a deletion and gets 410.
 """
 
 import uuid
@@ -10,15 +18,22 @@ from sqlalchemy import BigInteger, Column, ForeignKey, text
 from sqlmodel import Field, SQLModel
 
 
+def _counter() -> int:
+    return Field(  # type: ignore[no-any-return]
+        default=0,
+        sa_type=BigInteger,
+        nullable=False,
+        sa_column_kwargs={"server_default": text("0")},
+    )
+
+
 class TaskCount(SQLModel, table=True):
     __tablename__ = "task_counts"
 
     user_id: uuid.UUID = Field(
         sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     )
-    total: int = Field(
-        sa_type=BigInteger, nullable=False, sa_column_kwargs={"server_default": text("0")}
-    )
-    completed: int = Field(
-        sa_type=BigInteger, nullable=False, sa_column_kwargs={"server_default": text("0")}
-    )
+    total: int = _counter()
+    completed: int = _counter()
+    change_seq: int = _counter()
+    sync_pruned_seq: int = _counter()

@@ -557,8 +557,10 @@ def _naive(value: datetime) -> datetime:
 
 
 def in_utc(row: dict[str, Any]) -> TaskRow:
-    """The row as a TaskRow: timestamps marked UTC, the count column of a page dropped."""
+    """The row as a TaskRow: timestamps marked UTC, the count column of a page and the
+    change number (sync's, not the client's) dropped."""
     row.pop(_TOTAL, None)
+    row.pop("change_seq", None)
     for name in ("due_date", "remind_at"):
         if row[name] is not None:
             row[name] = row[name].replace(tzinfo=UTC)

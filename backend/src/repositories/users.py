@@ -11,7 +11,7 @@ from sqlmodel import col, select, update
 from src.core.errors import ConflictError
 from src.db.session import DbSession
 from src.db.statements import Statement, compile_statement, param
-from src.models import Task, User
+from src.models import IdempotencyKey, Task, User
 from src.models._common import utcnow
 from src.repositories._rows import mark_utc
 
@@ -34,8 +34,16 @@ _INSERT = compile_statement(
 _SET_EMAIL = compile_statement(
     update(User).values(email=param("email", User.email)).where(_THIS_USER).returning(User)
 )
-_DELETE_TASKS = compile_statement(delete(Task).where(col(Task.user_id) == bindparam("id")))
-_DELETE = compile_statement(delete(User).where(_THIS_USER))
+# The user, their tasks and their idempotency keys in one statement. One statement, so that
+# revision 008's tombstone trigger, which runs at its end, finds the user gone and records no
+# deletion (the tombstones would go with the user); the rows that hang off the user (counts,
+# tag counts, tombstones) go by ON DELETE CASCADE. The key of this very request, if any, is
+# written again with its response before the commit (src/api/idempotency.py).
+_GONE_TASKS = delete(Task).where(col(Task.user_id) == bindparam("id")).cte("gone_tasks")
+_GONE_KEYS = (
+    delete(IdempotencyKey).where(col(IdempotencyKey.user_id) == bindparam("id")).cte("gone_keys")
+)
+_DELETE = compile_statement(delete(User).where(_THIS_USER).add_cte(_GONE_TASKS).add_cte(_GONE_KEYS))
 
 Row = dict[str, Any]
 
@@ -46,7 +54,6 @@ def all_statements() -> dict[str, Statement]:
         "get": _GET,
         "insert": _INSERT,
         "set email": _SET_EMAIL,
-        "delete tasks": _DELETE_TASKS,
         "delete": _DELETE,
     }
 
@@ -78,9 +85,7 @@ class UserRepository:
         return user
 
     async def delete(self, user_id: uuid.UUID) -> bool:
-        """Delete the user and all their tasks, in one transaction."""
-        await self.session.begin()
-        await self.session.execute(_DELETE_TASKS, {"id": user_id})
+        """Delete the user and all their tasks (one statement: atomic)."""
         return await self.session.execute(_DELETE, {"id": user_id}) > 0
 
     async def _set_email(self, user_id: uuid.UUID, email: str) -> Row:

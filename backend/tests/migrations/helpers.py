@@ -36,9 +36,11 @@ CREATE INDEX ix_tasks_user_id ON tasks (user_id);
 """
 
 # What each revision adds that the tests look for by name: 002 the updated_at triggers,
-# 004 the table task_counts, its trigger function and the triggers that keep it.
+# 004 the table task_counts, its trigger function and the triggers that keep it; 007 tag_counts;
+# 008 the sync and idempotency tables, triggers and functions.
 SEED_TABLES = {"alembic_version", "users", "tasks"}
-HEAD_TABLES = SEED_TABLES | {"task_counts", "tag_counts"}
+SYNC_TABLES = {"idempotency_keys", "task_tombstones", "sync_epoch"}
+HEAD_TABLES = SEED_TABLES | {"task_counts", "tag_counts"} | SYNC_TABLES
 UPDATED_AT_TRIGGERS = {"users_set_updated_at", "tasks_set_updated_at"}
 TASK_COUNTS_TRIGGERS = {
     "task_counts_on_insert",
@@ -52,8 +54,10 @@ TAG_COUNTS_TRIGGERS = {
     "tasks_tag_counts_on_delete",
     "tasks_tag_counts_on_truncate",
 }
-HEAD_TRIGGERS = UPDATED_AT_TRIGGERS | TASK_COUNTS_TRIGGERS | TAG_COUNTS_TRIGGERS
-HEAD_FUNCTIONS = {"set_updated_at", "task_counts_apply", "tag_counts_apply"}
+SYNC_TRIGGERS = {"tasks_change_seq", "tasks_tombstones_on_delete", "tasks_tombstones_on_truncate"}
+SYNC_FUNCTIONS = {"task_change_seq_stamp", "task_tombstones_record"}
+HEAD_TRIGGERS = UPDATED_AT_TRIGGERS | TASK_COUNTS_TRIGGERS | TAG_COUNTS_TRIGGERS | SYNC_TRIGGERS
+HEAD_FUNCTIONS = {"set_updated_at", "task_counts_apply", "tag_counts_apply"} | SYNC_FUNCTIONS
 
 # The `alembic` console script of the virtualenv running the tests (backend/.venv).
 ALEMBIC = Path(sys.executable).parent / ("alembic.exe" if os.name == "nt" else "alembic")

@@ -21,6 +21,9 @@ from tests.migrations.helpers import (
     HEAD_TRIGGERS,
     SEED_DDL,
     SEED_TABLES,
+    SYNC_FUNCTIONS,
+    SYNC_TABLES,
+    SYNC_TRIGGERS,
     TAG_COUNTS_TRIGGERS,
     UPDATED_AT_TRIGGERS,
     copy_of_alembic,
@@ -62,9 +65,18 @@ def test_upgrade_head_and_downgrades(empty_database: URL) -> None:
     ok(run_alembic(empty_database, "downgrade", "-1"))
     previous = script_directory().get_revision(head()).down_revision
     assert versions(empty_database) == [previous]
-    assert previous == "006"  # 007 undone: tag_counts and its triggers are gone
-    assert tables(empty_database) == HEAD_TABLES - {"tag_counts"}
-    assert triggers(empty_database) == HEAD_TRIGGERS - TAG_COUNTS_TRIGGERS
+    assert previous == "008"  # 009 undone: its index is gone
+    indexes = query(empty_database, "SELECT indexname FROM pg_indexes WHERE tablename = 'tasks'")
+    assert ("ix_tasks_user_id_change_seq",) not in indexes
+
+    ok(run_alembic(empty_database, "downgrade", "007"))  # 008 undone: sync and keys gone
+    assert tables(empty_database) == HEAD_TABLES - SYNC_TABLES
+    assert triggers(empty_database) == HEAD_TRIGGERS - SYNC_TRIGGERS
+    assert functions(empty_database) == HEAD_FUNCTIONS - SYNC_FUNCTIONS
+
+    ok(run_alembic(empty_database, "downgrade", "006"))  # 007 undone: tag_counts gone
+    assert tables(empty_database) == HEAD_TABLES - SYNC_TABLES - {"tag_counts"}
+    assert triggers(empty_database) == HEAD_TRIGGERS - SYNC_TRIGGERS - TAG_COUNTS_TRIGGERS
 
     ok(run_alembic(empty_database, "downgrade", "005"))  # 006 undone: its indexes are gone
     indexes = query(empty_database, "SELECT indexname FROM pg_indexes WHERE tablename = 'tasks'")

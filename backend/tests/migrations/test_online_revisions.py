@@ -1,5 +1,5 @@
-"""The task organization revisions (005, 006, 007) on a table of 10^6 tasks while the API
-writes.
+"""The task organization revisions (005, 006, 007) and the sync revisions (008, 009) on a
+table of 10^6 tasks while the API writes.
 
 Writers insert, update and complete tasks without pause while `alembic upgrade` runs
 005 (catalog changes under a short ACCESS EXCLUSIVE lock) and 006 (VALIDATE CONSTRAINT and
@@ -172,3 +172,44 @@ def test_revision_007_keeps_writers_flowing_and_counts_every_tag(million: URL) -
         ).fetchall()
     assert kept == exact
     assert sum(row["n"] for row in kept) >= TASKS // 2
+
+
+def test_revisions_008_and_009_keep_writers_flowing_and_number_every_change(million: URL) -> None:
+    """008 (tables, columns without a rewrite, the sequence and tombstone triggers: one short
+    transaction) and 009 (the sync index, CONCURRENTLY), writers inserting, completing and
+    retagging throughout."""
+    with connect(million) as conn:
+        basic_before = conn.execute(
+            "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
+        ).fetchone()
+    upgrade_while_writing(million, "009", "008+009", tags=True)
+    with connect(million) as conn:
+        invalid = conn.execute(
+            "SELECT count(*) AS n FROM pg_index WHERE indrelid = 'tasks'::regclass"
+            " AND NOT indisvalid"
+        ).fetchone()
+        assert invalid == {"n": 0}
+        # Every write since 008 took its user's next number; none is ahead of its counter.
+        numbered = conn.execute(
+            "SELECT count(*) AS n FROM tasks WHERE change_seq IS NOT NULL"
+        ).fetchone()
+        assert numbered is not None
+        assert numbered["n"] > 0
+        ahead = conn.execute(
+            "SELECT count(*) AS n FROM tasks t JOIN task_counts c USING (user_id)"
+            " WHERE t.change_seq > c.change_seq"
+        ).fetchone()
+        assert ahead == {"n": 0}
+        # Numbers are unique per user.
+        repeated = conn.execute(
+            "SELECT count(*) AS n FROM (SELECT user_id, change_seq FROM tasks"
+            " WHERE change_seq IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1) AS r"
+        ).fetchone()
+        assert repeated == {"n": 0}
+    assert run_alembic(million, "downgrade", "007").returncode == 0
+    with connect(million) as conn:
+        rows = conn.execute(
+            "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
+        ).fetchone()
+        assert rows == basic_before
+    assert run_alembic(million, "upgrade", "head").returncode == 0

@@ -1,7 +1,8 @@
 """The schema, read from PostgreSQL's catalogs: the seed's DDL exactly after revision 002 (001
 is the seed, 002 adds only triggers), and after each later revision the seed plus what it
 added: 003 an index on tasks, 004 the table task_counts, its function and triggers, 005 the
-task organization columns and their CHECK constraint, 006 their indexes."""
+task organization columns and their CHECK constraint, 006 their indexes, 007 tag_counts, 008
+the sync sequence, tombstones and idempotency keys, 009 the sync index."""
 
 from collections.abc import Iterator
 
@@ -70,7 +71,8 @@ INDEX_003 = (
     "CREATE INDEX ix_tasks_user_id_created_at_id ON public.tasks"
     " USING btree (user_id, created_at, id)",
 )
-COLUMNS_004 = [
+Column = tuple[str, str, str, bool, str | None]
+COLUMNS_004: list[Column] = [
     ("task_counts", "user_id", "uuid", True, None),
     ("task_counts", "total", "bigint", True, "0"),
     ("task_counts", "completed", "bigint", True, "0"),
@@ -111,7 +113,7 @@ TRIGGERS_004 = [
         ("TRUNCATE", ""),
     ]
 ]
-COLUMNS_005 = [
+COLUMNS_005: list[Column] = [
     ("tasks", "priority", "task_priority", True, "'medium'::task_priority"),
     ("tasks", "tags", "text[]", True, "'{}'::text[]"),
     ("tasks", "due_date", TIMESTAMP, False, None),
@@ -174,6 +176,42 @@ TRIGGERS_007 = [
 ]
 
 
+COLUMNS_008_TASKS: list[Column] = [("tasks", "change_seq", "bigint", False, None)]
+COLUMNS_008_COUNTS: list[Column] = [
+    ("task_counts", "change_seq", "bigint", True, "0"),
+    ("task_counts", "sync_pruned_seq", "bigint", True, "0"),
+]
+FUNCTIONS_008 = [
+    ("task_change_seq_stamp", "", "trigger", "plpgsql"),
+    ("task_tombstones_record", "", "trigger", "plpgsql"),
+]
+TRIGGERS_008 = [
+    (
+        "tasks",
+        "tasks_change_seq",
+        "CREATE TRIGGER tasks_change_seq BEFORE INSERT OR UPDATE ON public.tasks FOR EACH ROW"
+        " EXECUTE FUNCTION task_change_seq_stamp()",
+    ),
+    (
+        "tasks",
+        "tasks_tombstones_on_delete",
+        "CREATE TRIGGER tasks_tombstones_on_delete AFTER DELETE ON public.tasks REFERENCING OLD"
+        " TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION task_tombstones_record()",
+    ),
+    (
+        "tasks",
+        "tasks_tombstones_on_truncate",
+        "CREATE TRIGGER tasks_tombstones_on_truncate AFTER TRUNCATE ON public.tasks FOR EACH"
+        " STATEMENT EXECUTE FUNCTION task_tombstones_record()",
+    ),
+]
+INDEX_009 = (
+    "ix_tasks_user_id_change_seq",
+    "CREATE INDEX ix_tasks_user_id_change_seq ON public.tasks USING btree (user_id, change_seq)"
+    " WHERE (change_seq IS NOT NULL)",
+)
+
+
 def revision_of(url: URL) -> int:
     [found] = versions(url)
     return int(found)
@@ -193,7 +231,11 @@ def has_pg_trgm(url: URL) -> bool:
 
 def test_columns_types_nullability_and_defaults(schema: URL) -> None:
     revision = revision_of(schema)
-    added = (COLUMNS_005 if revision >= 5 else []) + (COLUMNS_004 if revision >= 4 else [])
+    added: list[Column] = []
+    added += COLUMNS_005 if revision >= 5 else []
+    added += COLUMNS_008_TASKS if revision >= 8 else []
+    added += COLUMNS_004 if revision >= 4 else []
+    added += COLUMNS_008_COUNTS if revision >= 8 else []
     assert query(schema, COLUMNS) == [
         ("users", "id", "uuid", True, None),
         ("users", "email", "character varying(255)", True, None),
@@ -233,21 +275,28 @@ def test_indexes(schema: URL) -> None:
     added = ([INDEX_003] if revision >= 3 else []) + ([INDEX_004] if revision >= 4 else [])
     if revision >= 6:
         added += INDEXES_006 + (TRIGRAM_INDEXES_006 if has_pg_trgm(schema) else [])
+    if revision >= 9:
+        added.append(INDEX_009)
     assert query(schema, INDEXES) == sorted(SEED_INDEXES + added)
 
 
 def test_tables_triggers_and_functions(schema: URL) -> None:
-    at_004, at_007 = revision_of(schema) >= 4, revision_of(schema) >= 7
+    revision = revision_of(schema)
+    at_004, at_007, at_008 = revision >= 4, revision >= 7, revision >= 8
     expected_tables = SEED_TABLES | ({"task_counts"} if at_004 else set())
-    assert tables(schema) == expected_tables | ({"tag_counts"} if at_007 else set())
-    if at_007:
+    expected_tables |= {"tag_counts"} if at_007 else set()
+    expected_tables |= {"idempotency_keys", "task_tombstones", "sync_epoch"} if at_008 else set()
+    assert tables(schema) == expected_tables
+    if at_008:
         assert tables(schema) == HEAD_TABLES
     expected_triggers = (
         TRIGGERS_002 + (TRIGGERS_004 if at_004 else []) + (TRIGGERS_007 if at_007 else [])
     )
+    expected_triggers += TRIGGERS_008 if at_008 else []
     assert query(schema, TRIGGERS) == sorted(expected_triggers, key=lambda row: row[1])
     expected_functions = [FUNCTION_002] + ([FUNCTION_004] if at_004 else [])
     expected_functions += [FUNCTION_007] if at_007 else []
+    expected_functions += FUNCTIONS_008 if at_008 else []
     assert query(schema, FUNCTIONS) == sorted(expected_functions)
 
 

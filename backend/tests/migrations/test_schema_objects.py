@@ -10,7 +10,7 @@ from sqlalchemy.engine import URL
 
 from src.cli.migrate import status_of as status
 from src.db.schema_objects import SchemaObjects, alembic_script, schema_objects
-from tests.migrations.helpers import copy_of_alembic
+from tests.migrations.helpers import copy_of_alembic, head
 from tests.support.databases import alembic_config
 
 
@@ -45,15 +45,15 @@ def test_the_objects_show_each_revision_up_and_down(empty_database: URL) -> None
 
 DROPPING_REVISION = '''"""A later revision that drops an object of 001
 
-Revision ID: 008
-Revises: 007
+Revision ID: probe
+Revises: {head}
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "008"
-down_revision = "007"
+revision = "probe"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -78,12 +78,14 @@ def test_an_object_a_later_revision_drops_is_no_longer_required(
     empty_database: URL, tmp_path: Path
 ) -> None:
     ini = copy_of_alembic(tmp_path)
-    (tmp_path / "alembic/versions/008_drops.py").write_text(DROPPING_REVISION)
+    (tmp_path / "alembic/versions/probe_drops.py").write_text(
+        DROPPING_REVISION.replace("{head}", head())
+    )
     config = Config(str(ini))
     config.attributes["configure_logging"] = False
     config.attributes["database_url"] = empty_database.render_as_string(hide_password=False)
     objects = SchemaObjects(ScriptDirectory.from_config(config))
-    command.upgrade(config, "008")
+    command.upgrade(config, "probe")
 
     engine = create_engine(empty_database, poolclass=pool.NullPool)
     try:
@@ -93,7 +95,7 @@ def test_an_object_a_later_revision_drops_is_no_longer_required(
         engine.dispose()
     present = objects.present(row)
 
-    assert objects.missing_through("008", present) == ()
-    assert objects.shown_revision(present) == "008"
-    # A database claiming 007 would need the index 008 dropped.
-    assert [str(o) for o in objects.missing_through("007", present)] == ["ix_tasks_user_id"]
+    assert objects.missing_through("probe", present) == ()
+    assert objects.shown_revision(present) == "probe"
+    # A database claiming the head before it would need the index the probe dropped.
+    assert [str(o) for o in objects.missing_through(head(), present)] == ["ix_tasks_user_id"]

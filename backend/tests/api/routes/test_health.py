@@ -26,7 +26,7 @@ from tests.support.databases import Databases, alembic_config
 
 PROBLEM_JSON = "application/problem+json"
 FIRST_REVISION = "001"
-HEAD_REVISION = "007"  # per-user tag counts
+HEAD_REVISION = "009"  # sync: index on (user_id, change_seq)
 
 
 def head_revisions() -> list[str]:
