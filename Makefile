@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv run serve migrate restore test test-integration integration-deps token lint format bench
+.PHONY: help venv dev-venv run serve migrate restore prune test test-integration integration-deps token lint format bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ migrate: venv ## Deploy step: [BACKUP_DIR=dir: pg_dump first] alembic upgrade he
 restore: venv ## Replace the database with a backup: FILE=backups/x.dump [YES=1: no question]
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>.dump" >&2; exit 2; }
 	cd backend && $(BIN)/python -m src.cli.restore "$(abspath $(FILE))" $(if $(filter 1,$(YES)),--yes)
+
+prune: venv ## Housekeeping (cron, hourly): expired Idempotency-Keys, tombstones past the sync window
+	cd backend && $(BIN)/python -m src.cli.prune
 
 run: migrate ## Migrate, then serve the API on http://$(HOST):$(PORT) (docs at /docs)
 	cd backend && exec $(BIN)/uvicorn src.main:app --host $(HOST) --port $(PORT)

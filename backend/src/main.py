@@ -14,7 +14,7 @@ from src import agent_tools
 from src.api import docs, problems
 from src.api.middleware import RequestEdgeMiddleware
 from src.api.rate_limit import RateLimiter
-from src.api.routes import health, metrics, tags, tasks, users
+from src.api.routes import health, metrics, sync, tags, tasks, users
 from src.auth import SessionResolver, TokenVerifier
 from src.core.logs import configure_logging
 from src.core.metrics import worker_exited
@@ -120,9 +120,16 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
             allow_origins=settings.cors_origins,
             allow_credentials=settings.cors_credentials,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "Idempotency-Key",
+            ],
             expose_headers=[
                 "ETag",
+                "Idempotency-Replayed",
                 "Link",
                 "Location",
                 "X-Total-Count",
@@ -138,6 +145,7 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
     )
     app.include_router(tasks.router)
     app.include_router(tags.router)
+    app.include_router(sync.router)
     app.include_router(users.router)
     app.include_router(health.router)
     app.include_router(metrics.router)

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -19,9 +19,11 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.routing import Route, compile_path
 
+from src.api.idempotency import ReplayedResponse
 from src.core.errors import (
     DomainError,
     InvalidFieldError,
+    KeyInUseError,
     ServiceUnavailableError,
     TooManyRequestsError,
     UnauthorizedError,
@@ -72,7 +74,7 @@ def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     headers = None
     if isinstance(exc, UnauthorizedError):
         headers = {"WWW-Authenticate": _www_authenticate(exc)}
-    elif isinstance(exc, ServiceUnavailableError | TooManyRequestsError):
+    elif isinstance(exc, ServiceUnavailableError | TooManyRequestsError | KeyInUseError):
         headers = {"Retry-After": str(exc.retry_after_seconds)}
     elif isinstance(exc, InvalidFieldError):
         error = {"field": exc.field, "message": exc.message, "type": "value_error"}
@@ -239,7 +241,13 @@ _PHRASES = {
 }
 
 
+def _replayed(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ReplayedResponse)
+    return exc.response
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(ReplayedResponse, _replayed)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
@@ -330,6 +338,12 @@ _EXAMPLES = {
         429, "rate-limited", "Too Many Requests", "too many requests; retry after the reset"
     ),
     503: _example(503, "unavailable", "Service Unavailable", DATABASE_UNREACHABLE),
+    410: _example(
+        410,
+        "sync-token-expired",
+        "Gone",
+        "the sync token is older than the deletions kept (30 days): sync in full, without one",
+    ),
     412: _example(
         412,
         "precondition-failed",

@@ -37,6 +37,14 @@ _BEGIN = (
 )
 
 
+# Sent before COMMIT: the restored database starts a new sync timeline (src/models/sync.py),
+# so that sync tokens issued after the backup was taken get 410 instead of missing changes.
+_NEW_SYNC_EPOCH = (
+    b"DO $$ BEGIN IF to_regclass('public.sync_epoch') IS NOT NULL THEN "
+    b"UPDATE public.sync_epoch SET epoch = gen_random_uuid(); END IF; END $$;\n"
+)
+
+
 def client_binary(name: str) -> str:
     """$PG_RESTORE / $PSQL if set; else pgserver's bundled one; else the one on PATH."""
     explicit = os.environ.get(name.upper())
@@ -73,7 +81,7 @@ def restore(dump: Path, dsn: str, env: dict[str, str]) -> None:
             psql.stdin.write(_BEGIN)
             shutil.copyfileobj(to_sql.stdout, psql.stdin)
             if to_sql.wait() == 0:
-                psql.stdin.write(b"COMMIT;\n")
+                psql.stdin.write(_NEW_SYNC_EPOCH + b"COMMIT;\n")
             psql.stdin.close()  # without COMMIT, psql's exit rolls the transaction back
         except BrokenPipeError:  # psql stopped at an error: nothing was committed
             pipe_broke = True

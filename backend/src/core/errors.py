@@ -59,6 +59,20 @@ class ConflictError(DomainError):
     status, slug, title = 409, "conflict", "Conflict"
 
 
+class KeyInUseError(ConflictError):
+    """A request with the same Idempotency-Key is still running: retry after a moment."""
+
+    def __init__(self, detail: str, retry_after_seconds: int = 1) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class GoneError(DomainError):
+    """A sync token older than the tombstones kept: the client syncs in full again."""
+
+    status, slug, title = 410, "sync-token-expired", "Gone"
+
+
 class PreconditionFailedError(DomainError):
     status, slug, title = 412, "precondition-failed", "Precondition Failed"
 

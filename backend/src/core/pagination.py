@@ -52,28 +52,38 @@ class CursorCodec:
     def __init__(self, secret: str) -> None:
         self._key = secret.encode()
 
+    def seal(self, payload: dict[str, Any]) -> str:
+        """`payload` as an opaque, signed token (cursors here, sync tokens in
+        src/core/sync_tokens.py)."""
+        raw = json.dumps(payload, separators=(",", ":")).encode()
+        return f"{_b64(raw)}.{_b64(self._sign(raw))}"
+
+    def unseal(self, token: str) -> dict[str, Any] | None:
+        """The payload `seal` signed; None when `token` is malformed or was altered."""
+        try:
+            body, signature = token.split(".")
+            payload = _unb64(body)
+            if not hmac.compare_digest(_unb64(signature), self._sign(payload)):
+                return None
+            data = json.loads(payload)
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
     def encode(self, user_id: uuid.UUID, sort: str, position: Position, scope: str = "") -> str:
         """`scope`: the filters of the list (TaskListQuery.filter_scope), which the cursor is
         good for alone."""
         key: Any = position.key
         if isinstance(key, datetime):
             key = key.isoformat()
-        payload = json.dumps(
-            {"u": str(user_id), "s": sort, "f": scope, "k": key, "i": position.task_id},
-            separators=(",", ":"),
-        ).encode()
-        return f"{_b64(payload)}.{_b64(self._sign(payload))}"
+        return self.seal(
+            {"u": str(user_id), "s": sort, "f": scope, "k": key, "i": position.task_id}
+        )
 
     def decode(self, cursor: str, user_id: uuid.UUID, sort: str, scope: str = "") -> Position:
-        try:
-            body, signature = cursor.split(".")
-            payload = _unb64(body)
-            valid = hmac.compare_digest(_unb64(signature), self._sign(payload))
-        except ValueError:
-            valid = False
-        if not valid:
+        data = self.unseal(cursor)
+        if data is None or "s" not in data:  # (a sync token is no cursor)
             raise InvalidRequestError("cursor is malformed or was altered")
-        data = json.loads(payload)
         if data["u"] != str(user_id):
             raise InvalidRequestError("cursor was issued to another user")
         if data["s"] != sort or data.get("f", "") != scope:

@@ -97,8 +97,17 @@ class Settings(BaseSettings):
     better_auth_url: str | None = None
     better_auth_session_cache_seconds: float = Field(default=60.0, ge=0, le=60)
 
-    # Signs pagination cursors so that a client cannot forge or reuse another user's cursor.
+    # Signs pagination cursors and sync tokens so that a client cannot forge, alter or reuse
+    # another user's.
     cursor_secret: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+
+    # Idempotency-Key (docs/api.md): how long a key's stored response is replayed, and how
+    # long a retry waits for the first request with its key to finish before a 409.
+    idempotency_key_ttl_hours: int = Field(default=24, ge=1, le=720)
+    idempotency_wait_seconds: float = Field(default=5.0, gt=0, le=60)
+    # Incremental sync (docs/sync.md): how long deletions are kept as tombstones, which is
+    # also the oldest sync token accepted (older: 410, sync in full).
+    sync_tombstone_days: int = Field(default=30, ge=1, le=3650)
 
     # Browser origins allowed by CORS, exact (scheme://host[:port]): `localhost` and
     # `127.0.0.1` are two origins. Unset outside production: the Next.js dev server's two.

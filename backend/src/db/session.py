@@ -8,7 +8,7 @@ it (commit or roll back) before the status line is sent.
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -142,6 +142,15 @@ def open_session(pool: Pool) -> AbstractAsyncContextManager[DbSession]:
     return session_scope(DbSession(pool))
 
 
+class Recorder(Protocol):
+    """What stores a response in the request's transaction before it commits: an
+    Idempotency-Key's claim (src/api/idempotency.py), in `scope["state"]["idempotency"]`."""
+
+    async def record(
+        self, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> None: ...
+
+
 class FailedResponseError(Exception):
     """Why a session rolls back when the route answered with an error status."""
 
@@ -151,7 +160,8 @@ class DbSessionMiddleware:
     as the response starts: a transaction the request opened is committed when the status is
     below 400 and rolled back otherwise (or when the app raises), and the connection goes back
     to the pool, all before the client sees the status line. A client never sees a 2xx for a
-    write that failed to commit.
+    write that failed to commit. With an Idempotency-Key claimed, a successful response is
+    held until its body is complete and stored in the same transaction (src/api/idempotency.py).
 
     A middleware rather than a `yield` dependency: FastAPI's exit stack for one cost about
     36 µs of CPU per request, a tenth of a task read (docs/performance.md). Sessions come from
@@ -166,15 +176,36 @@ class DbSessionMiddleware:
             await self.app(scope, receive, send)
             return
         session: DbSession = scope["app"].state.session_factory()
-        scope.setdefault("state", {})["db_session"] = session
+        state = scope.setdefault("state", {})
+        state["db_session"] = session
         finished = False
+        held: Message | None = None  # a response start waiting for its body (see below)
+        chunks: list[bytes] = []
 
         async def finish_then_send(message: Message) -> None:
-            nonlocal finished
+            nonlocal finished, held
             if message["type"] == "http.response.start" and not finished:
-                finished = True
                 status = message["status"]
+                recorder: Recorder | None = state.get("idempotency")
+                if recorder is not None and status < 400:
+                    held = message  # its response is stored before the commit
+                    return
+                finished = True
                 await session.finish(None if status < 400 else FailedResponseError(status))
+            elif held is not None and message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                start, held, body = held, None, b"".join(chunks)
+                finished = True
+                try:
+                    await state["idempotency"].record(start["status"], start["headers"], body)
+                except BaseException as error:
+                    await session.finish(error)
+                    raise
+                await session.finish(None)
+                await send(start)
+                message = {"type": "http.response.body", "body": body}
             await send(message)
 
         try:

@@ -38,8 +38,11 @@ TOOL_WORDS = {
 
 def tool_call(row: Row, task_id: int, cursors: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
     """The tool and arguments that say what `row` says; None for what only HTTP can say
-    (raw bytes, media types, a parameter given twice, PUT)."""
-    if row.raw is not None or row.method == "PUT":
+    (raw bytes, media types, a parameter given twice, PUT, the Idempotency-Key header, the
+    sync route, which no tool has)."""
+    if row.raw is not None or row.method == "PUT" or "Idempotency-Key" in row.headers:
+        return None
+    if "{sync" in row.path:
         return None
     path = row.path
     for kind, cursor in cursors.items():

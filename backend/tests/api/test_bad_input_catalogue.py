@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from src.core.pagination import CursorCodec, Position
 from src.core.settings import Settings
+from src.core.sync_tokens import SyncPosition, encode_token
 from tests.support.api_users import ApiUser, create_task
 from tests.support.db import TestDb
 
@@ -36,6 +37,14 @@ class Row:
 
 def _title(n: int, char: str = "t") -> dict[str, str]:
     return {"title": char * n}
+
+
+def _key(value: str) -> dict[str, str]:
+    return {"Idempotency-Key": value}
+
+
+def _q(key: str) -> str:
+    return f'"{key}"'
 
 
 CATALOGUE = [
@@ -182,6 +191,26 @@ CATALOGUE = [
     Row("other user's cursor", "GET", "{tasks}?cursor={cursor:other-user}", 400),
     Row("cursor of another sort", "GET", "{tasks}?sort=title&cursor={cursor:valid}", 422),
     Row("cursor of other filters", "GET", "{tasks}?priority=high&cursor={cursor:valid}", 422),
+    # Idempotency-Key (an RFC 8941 string of 1-255 characters)
+    Row("idempotency key empty", "POST", "{tasks}", 422, _title(1), headers=_key('""')),
+    Row("idempotency key unquoted", "POST", "{tasks}", 422, _title(1), headers=_key("abc")),
+    Row("idempotency key 255", "POST", "{tasks}", 201, _title(1), headers=_key(_q("k" * 255))),
+    Row("idempotency key 256", "DELETE", "{task}", 422, headers=_key(_q("k" * 256))),
+    Row("idempotency key parameters", "PATCH", "{task}", 422, _title(1), headers=_key('"a";p=1')),
+    Row("idempotency key control char", "PUT", "{task}", 422, _title(1), headers=_key('"a\tb"')),
+    # incremental sync
+    Row("sync limit 0", "GET", "{sync}?limit=0", 422),
+    Row("sync limit 501", "GET", "{sync}?limit=501", 422),
+    Row("sync limit text", "GET", "{sync}?limit=ten", 422),
+    Row("sync unknown parameter", "GET", "{sync}?since=1", 422),
+    Row("sync token malformed", "GET", "{sync}?token=garbage", 400),
+    Row("sync token empty", "GET", "{sync}?token=", 422),
+    Row("sync token tampered", "GET", "{sync}?token={sync:tampered}", 400),
+    Row("sync token forged", "GET", "{sync}?token={sync:forged}", 400),
+    Row("sync token of another user", "GET", "{sync}?token={sync:other-user}", 400),
+    Row("list cursor as sync token", "GET", "{sync}?token={cursor:valid}", 400),
+    Row("sync token as list cursor", "GET", "{tasks}?cursor={sync:valid}", 400),
+    Row("sync token from the future", "GET", "{sync}?token={sync:ahead}", 410),
 ]
 
 
@@ -190,7 +219,22 @@ def _snapshot(db: TestDb) -> list[dict[str, Any]]:
         *db.fetch_all("SELECT id, email, created_at, updated_at FROM users ORDER BY id"),
         *db.fetch_all("SELECT * FROM tasks ORDER BY id"),
         *db.fetch_all("SELECT * FROM task_counts ORDER BY user_id"),
+        *db.fetch_all("SELECT * FROM task_tombstones ORDER BY user_id, change_seq"),
+        *db.fetch_all("SELECT user_id, key, status FROM idempotency_keys ORDER BY user_id, key"),
     ]
+
+
+def sync_tokens_for(settings: Settings, alice: ApiUser) -> dict[str, str]:
+    codec = CursorCodec(settings.cursor_secret.get_secret_value())
+    valid = encode_token(codec, alice.user_id, SyncPosition(seq=1))
+    forger = CursorCodec("a-secret-the-server-does-not-have-0123456789")
+    return {
+        "valid": valid,
+        "tampered": valid[:-3] + ("AAA" if not valid.endswith("AAA") else "BBB"),
+        "forged": encode_token(forger, alice.user_id, SyncPosition(seq=1)),
+        "other-user": encode_token(codec, uuid.uuid4(), SyncPosition(seq=1)),
+        "ahead": encode_token(codec, alice.user_id, SyncPosition(seq=10**9)),
+    }
 
 
 def cursors_for(settings: Settings, alice: ApiUser) -> dict[str, str]:
@@ -217,7 +261,10 @@ def test_catalogue(
     path = row.path
     for kind, cursor in cursors_for(settings, alice).items():
         path = path.replace(f"{{cursor:{kind}}}", cursor)
-    path = path.format(tasks=alice.tasks_url, task=alice.task_url(task["id"]))
+    for kind, token in sync_tokens_for(settings, alice).items():
+        path = path.replace(f"{{sync:{kind}}}", token)
+    sync = f"/api/{alice.sub}/sync"
+    path = path.format(tasks=alice.tasks_url, task=alice.task_url(task["id"]), sync=sync)
     before = _snapshot(db)
 
     response = client.request(
@@ -241,5 +288,5 @@ def test_catalogue(
 
 def test_the_catalogue_covers_what_the_issue_lists() -> None:
     statuses = {row.status for row in CATALOGUE}
-    assert {400, 403, 404, 413, 415, 422, 201} <= statuses
+    assert {400, 403, 404, 410, 413, 415, 422, 201} <= statuses
     assert len(CATALOGUE) >= 50

@@ -20,13 +20,15 @@ def test_preflight_from_an_allowed_origin(client: TestClient, alice: ApiUser) ->
         headers={
             "Origin": ALLOWED,
             "Access-Control-Request-Method": "PUT",
-            "Access-Control-Request-Headers": "authorization, content-type, if-match",
+            "Access-Control-Request-Headers": (
+                "authorization, content-type, if-match, idempotency-key"
+            ),
         },
     )
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == ALLOWED
     allowed = response.headers["access-control-allow-headers"].lower()
-    for header in ("authorization", "content-type", "if-match", "if-none-match"):
+    for header in ("authorization", "content-type", "if-match", "if-none-match", "idempotency-key"):
         assert header in allowed
     assert "PUT" in response.headers["access-control-allow-methods"]
 
@@ -38,7 +40,7 @@ def test_responses_expose_the_headers_frontends_read(client: TestClient, alice: 
     exposed = {
         h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")
     }
-    assert {"etag", "link", "location", "x-total-count"} <= exposed
+    assert {"etag", "link", "location", "x-total-count", "idempotency-replayed"} <= exposed
 
 
 def test_other_origins_get_no_cors_grant(client: TestClient, alice: ApiUser) -> None:

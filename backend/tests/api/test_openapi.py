@@ -18,6 +18,7 @@ EXPECTED_OPERATIONS = {
     ("patch", "/api/{user_id}/tasks/{task_id}/complete"),
     ("delete", "/api/{user_id}/tasks/{task_id}"),
     ("get", "/api/{user_id}/tags"),
+    ("get", "/api/{user_id}/sync"),
     ("get", "/api/users/me"),
     ("delete", "/api/users/me"),
 }

@@ -1,9 +1,70 @@
+-- idempotency: idempotency claim
+WITH wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set)
+ INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) SELECT %(user_id)s::UUID AS anon_1, %(key)s::VARCHAR AS anon_2, %(fingerprint)s AS anon_3, %(created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4 
+FROM wait ON CONFLICT (user_id, key) DO NOTHING RETURNING idempotency_keys.created_at;
+
+-- idempotency: idempotency get
+SELECT idempotency_keys.user_id, idempotency_keys.key, idempotency_keys.fingerprint, idempotency_keys.created_at, idempotency_keys.status, idempotency_keys.headers, idempotency_keys.body 
+FROM idempotency_keys 
+WHERE idempotency_keys.user_id = %(user_id)s::UUID AND idempotency_keys.key = %(key)s::VARCHAR;
+
+-- idempotency: idempotency reclaim
+UPDATE idempotency_keys SET fingerprint=%(fingerprint)s, created_at=%(created_at)s::TIMESTAMP WITHOUT TIME ZONE, status=NULL, headers=NULL, body=NULL WHERE idempotency_keys.user_id = %(user_id)s::UUID AND idempotency_keys.key = %(key)s::VARCHAR AND idempotency_keys.created_at < %(expired_before)s::TIMESTAMP WITHOUT TIME ZONE RETURNING idempotency_keys.created_at;
+
+-- idempotency: idempotency record
+INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, status, headers, body) VALUES (%(user_id)s::UUID, %(key)s::VARCHAR, %(fingerprint)s, %(created_at)s::TIMESTAMP WITHOUT TIME ZONE, %(status)s::SMALLINT, %(headers)s::JSONB, %(body)s) ON CONFLICT (user_id, key) DO UPDATE SET status = excluded.status, headers = excluded.headers, body = excluded.body;
+
+-- maintenance: prune keys
+DELETE FROM idempotency_keys WHERE (idempotency_keys.user_id, idempotency_keys.key) IN (SELECT idempotency_keys.user_id, idempotency_keys.key 
+FROM idempotency_keys 
+WHERE idempotency_keys.created_at < %(before)s::TIMESTAMP WITHOUT TIME ZONE 
+ LIMIT %(batch)s::INTEGER);
+
+-- maintenance: prune tombstones
+WITH pruned AS 
+(DELETE FROM task_tombstones WHERE (task_tombstones.user_id, task_tombstones.change_seq) IN (SELECT task_tombstones.user_id, task_tombstones.change_seq 
+FROM task_tombstones 
+WHERE task_tombstones.deleted_at < %(before)s::TIMESTAMP WITHOUT TIME ZONE 
+ LIMIT %(batch)s::INTEGER) RETURNING task_tombstones.user_id, task_tombstones.change_seq)
+ UPDATE task_counts SET sync_pruned_seq=greatest(task_counts.sync_pruned_seq, highest.seq) FROM (SELECT pruned.user_id AS user_id, max(pruned.change_seq) AS seq 
+FROM pruned GROUP BY pruned.user_id) AS highest WHERE task_counts.user_id = highest.user_id RETURNING highest.user_id;
+
 -- schema: revisions
 SELECT alembic_version.version_num 
 FROM alembic_version;
 
 -- schema: schema_objects
-SELECT to_regclass(%(o0)s::VARCHAR) IS NOT NULL AS o0, to_regclass(%(o1)s::VARCHAR) IS NOT NULL AS o1, to_regclass(%(o2)s::VARCHAR) IS NOT NULL AS o2, to_regprocedure(%(o3)s::VARCHAR) IS NOT NULL AS o3, to_regclass(%(o4)s::VARCHAR) IS NOT NULL AS o4, to_regclass(%(o5)s::VARCHAR) IS NOT NULL AS o5, to_regprocedure(%(o6)s::VARCHAR) IS NOT NULL AS o6, to_regtype(%(o7)s::VARCHAR) IS NOT NULL AS o7, to_regtype(%(o8)s::VARCHAR) IS NOT NULL AS o8, to_regclass(%(o9)s::VARCHAR) IS NOT NULL AS o9, to_regclass(%(o10)s::VARCHAR) IS NOT NULL AS o10, to_regclass(%(o11)s::VARCHAR) IS NOT NULL AS o11, to_regprocedure(%(o12)s::VARCHAR) IS NOT NULL AS o12;
+SELECT to_regclass(%(o0)s::VARCHAR) IS NOT NULL AS o0, to_regclass(%(o1)s::VARCHAR) IS NOT NULL AS o1, to_regclass(%(o2)s::VARCHAR) IS NOT NULL AS o2, to_regprocedure(%(o3)s::VARCHAR) IS NOT NULL AS o3, to_regclass(%(o4)s::VARCHAR) IS NOT NULL AS o4, to_regclass(%(o5)s::VARCHAR) IS NOT NULL AS o5, to_regprocedure(%(o6)s::VARCHAR) IS NOT NULL AS o6, to_regtype(%(o7)s::VARCHAR) IS NOT NULL AS o7, to_regtype(%(o8)s::VARCHAR) IS NOT NULL AS o8, to_regclass(%(o9)s::VARCHAR) IS NOT NULL AS o9, to_regclass(%(o10)s::VARCHAR) IS NOT NULL AS o10, to_regclass(%(o11)s::VARCHAR) IS NOT NULL AS o11, to_regprocedure(%(o12)s::VARCHAR) IS NOT NULL AS o12, to_regclass(%(o13)s::VARCHAR) IS NOT NULL AS o13, to_regclass(%(o14)s::VARCHAR) IS NOT NULL AS o14, to_regclass(%(o15)s::VARCHAR) IS NOT NULL AS o15, to_regprocedure(%(o16)s::VARCHAR) IS NOT NULL AS o16, to_regprocedure(%(o17)s::VARCHAR) IS NOT NULL AS o17, to_regclass(%(o18)s::VARCHAR) IS NOT NULL AS o18;
+
+-- sync: sync changes after
+SELECT counters.sync_counter, counters.sync_pruned, counters.sync_epoch, page.title, page.description, page.is_completed, page.priority, page.tags, page.due_date, page.remind_at, page.recurring_rule, page.recurring_interval, page.id, page.user_id, page.next_occurrence_id, page.change_seq, page.created_at, page.updated_at, page.sync_deleted_at 
+FROM (SELECT coalesce((SELECT task_counts.change_seq 
+FROM task_counts 
+WHERE task_counts.user_id = %(user_id)s::UUID), 0) AS sync_counter, coalesce((SELECT task_counts.sync_pruned_seq 
+FROM task_counts 
+WHERE task_counts.user_id = %(user_id)s::UUID), 0) AS sync_pruned, (SELECT sync_epoch.epoch 
+FROM sync_epoch) AS sync_epoch) AS counters LEFT OUTER JOIN (SELECT both_kinds.title AS title, both_kinds.description AS description, both_kinds.is_completed AS is_completed, both_kinds.priority AS priority, both_kinds.tags AS tags, both_kinds.due_date AS due_date, both_kinds.remind_at AS remind_at, both_kinds.recurring_rule AS recurring_rule, both_kinds.recurring_interval AS recurring_interval, both_kinds.id AS id, both_kinds.user_id AS user_id, both_kinds.next_occurrence_id AS next_occurrence_id, both_kinds.change_seq AS change_seq, both_kinds.created_at AS created_at, both_kinds.updated_at AS updated_at, both_kinds.sync_deleted_at AS sync_deleted_at 
+FROM ((SELECT tasks.title AS title, tasks.description AS description, tasks.is_completed AS is_completed, tasks.priority AS priority, tasks.tags AS tags, tasks.due_date AS due_date, tasks.remind_at AS remind_at, tasks.recurring_rule AS recurring_rule, tasks.recurring_interval AS recurring_interval, tasks.id AS id, tasks.user_id AS user_id, tasks.next_occurrence_id AS next_occurrence_id, tasks.change_seq AS change_seq, tasks.created_at AS created_at, tasks.updated_at AS updated_at, NULL AS sync_deleted_at 
+FROM tasks 
+WHERE tasks.user_id = %(user_id)s::UUID AND tasks.change_seq > %(after_seq)s::BIGINT ORDER BY tasks.change_seq 
+ LIMIT %(limit)s) UNION ALL (SELECT CAST(NULL AS VARCHAR(500)) AS title, CAST(NULL AS VARCHAR(5000)) AS description, CAST(NULL AS BOOLEAN) AS is_completed, CAST(NULL AS task_priority) AS priority, CAST(NULL AS TEXT[]) AS tags, CAST(NULL AS TIMESTAMP WITHOUT TIME ZONE) AS due_date, CAST(NULL AS TIMESTAMP WITHOUT TIME ZONE) AS remind_at, CAST(NULL AS task_recurrence) AS recurring_rule, CAST(NULL AS SMALLINT) AS recurring_interval, task_tombstones.task_id AS id, task_tombstones.user_id AS user_id, CAST(NULL AS INTEGER) AS next_occurrence_id, task_tombstones.change_seq AS change_seq, CAST(NULL AS TIMESTAMP WITHOUT TIME ZONE) AS created_at, CAST(NULL AS TIMESTAMP WITHOUT TIME ZONE) AS updated_at, task_tombstones.deleted_at AS sync_deleted_at 
+FROM task_tombstones 
+WHERE task_tombstones.user_id = %(user_id)s::UUID AND task_tombstones.change_seq > %(after_seq)s::BIGINT ORDER BY task_tombstones.change_seq 
+ LIMIT %(limit)s)) AS both_kinds ORDER BY both_kinds.change_seq 
+ LIMIT %(limit)s) AS page ON true ORDER BY page.change_seq;
+
+-- sync: sync full page
+SELECT counters.sync_counter, counters.sync_pruned, counters.sync_epoch, page.title, page.description, page.is_completed, page.priority, page.tags, page.due_date, page.remind_at, page.recurring_rule, page.recurring_interval, page.id, page.user_id, page.next_occurrence_id, page.change_seq, page.created_at, page.updated_at 
+FROM (SELECT coalesce((SELECT task_counts.change_seq 
+FROM task_counts 
+WHERE task_counts.user_id = %(user_id)s::UUID), 0) AS sync_counter, coalesce((SELECT task_counts.sync_pruned_seq 
+FROM task_counts 
+WHERE task_counts.user_id = %(user_id)s::UUID), 0) AS sync_pruned, (SELECT sync_epoch.epoch 
+FROM sync_epoch) AS sync_epoch) AS counters LEFT OUTER JOIN (SELECT tasks.title AS title, tasks.description AS description, tasks.is_completed AS is_completed, tasks.priority AS priority, tasks.tags AS tags, tasks.due_date AS due_date, tasks.remind_at AS remind_at, tasks.recurring_rule AS recurring_rule, tasks.recurring_interval AS recurring_interval, tasks.id AS id, tasks.user_id AS user_id, tasks.next_occurrence_id AS next_occurrence_id, tasks.change_seq AS change_seq, tasks.created_at AS created_at, tasks.updated_at AS updated_at 
+FROM tasks 
+WHERE tasks.user_id = %(user_id)s::UUID AND tasks.id > %(after_id)s::INTEGER ORDER BY tasks.id 
+ LIMIT %(limit)s) AS page ON true ORDER BY page.id;
 
 -- tasks: counts
 SELECT task_counts.total, task_counts.completed 
@@ -14,21 +75,21 @@ WHERE task_counts.user_id = %(user_id)s::UUID;
 INSERT INTO tasks (user_id, title, description, is_completed, priority, tags, due_date, remind_at, recurring_rule, recurring_interval, created_at, updated_at) SELECT %(user_id)s::UUID AS anon_1, %(title)s::VARCHAR AS anon_2, %(description)s::VARCHAR AS anon_3, %(is_completed)s AS anon_4, %(priority)s AS anon_5, %(tags)s::TEXT[] AS anon_6, %(due_date)s::TIMESTAMP WITHOUT TIME ZONE AS anon_7, %(remind_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_8, %(recurring_rule)s AS anon_9, %(recurring_interval)s::SMALLINT AS anon_10, %(created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_11, %(updated_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_12 
 WHERE EXISTS (SELECT * 
 FROM users 
-WHERE users.id = %(user_id)s::UUID) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+WHERE users.id = %(user_id)s::UUID) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: delete
-DELETE FROM tasks WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+DELETE FROM tasks WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: delete if-match
-DELETE FROM tasks WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+DELETE FROM tasks WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: get
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID;
 
 -- tasks: list -created_at
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -36,7 +97,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY tasks.created_at DESC, tasks.id
  LIMIT %(limit)s;
 
 -- tasks: list -created_at after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -44,7 +105,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (tasks.created_at, tasks.id) < (%(ke
  LIMIT %(limit)s;
 
 -- tasks: list -created_at after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -52,13 +113,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list -created_at after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (tasks.created_at, tasks.id) < (%(key)s::TIMESTAMP WITHOUT TIME ZONE, %(after_id)s::INTEGER) ORDER BY tasks.created_at DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -created_at completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -66,55 +127,55 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s O
  LIMIT %(limit)s;
 
 -- tasks: list -created_at due_after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE ORDER BY tasks.created_at DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -created_at due_before
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE ORDER BY tasks.created_at DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -created_at every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed ORDER BY tasks.created_at DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -created_at not overdue
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND NOT coalesce(tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed, false) ORDER BY tasks.created_at DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -created_at overdue
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed ORDER BY tasks.created_at DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -created_at priority
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.priority = ANY (%(priorities)s::task_priority[]) ORDER BY tasks.created_at DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -created_at q
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) ORDER BY tasks.created_at DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -created_at tag
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.tags @> %(tags)s::TEXT[] ORDER BY tasks.created_at DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -due_date
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -122,7 +183,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY coalesce(tasks.due_date, CAST('
  LIMIT %(limit)s;
 
 -- tasks: list -due_date after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -130,7 +191,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (coalesce(tasks.due_date, CAST('-inf
  LIMIT %(limit)s;
 
 -- tasks: list -due_date after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -138,13 +199,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list -due_date after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (coalesce(tasks.due_date, CAST('-infinity' AS TIMESTAMP WITHOUT TIME ZONE)), tasks.id) < (coalesce(%(key)s::TIMESTAMP WITHOUT TIME ZONE, CAST('-infinity' AS TIMESTAMP WITHOUT TIME ZONE)), %(after_id)s::INTEGER) ORDER BY coalesce(tasks.due_date, CAST('-infinity' AS TIMESTAMP WITHOUT TIME ZONE)) DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -due_date completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -152,7 +213,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s O
  LIMIT %(limit)s;
 
 -- tasks: list -id
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -160,7 +221,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY tasks.id DESC
  LIMIT %(limit)s;
 
 -- tasks: list -id after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -168,7 +229,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (tasks.id) < (%(after_id)s::INTEGER)
  LIMIT %(limit)s;
 
 -- tasks: list -id after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -176,13 +237,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list -id after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (tasks.id) < (%(after_id)s::INTEGER) ORDER BY tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -id completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -190,7 +251,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s O
  LIMIT %(limit)s;
 
 -- tasks: list -priority
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -198,7 +259,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY tasks.priority DESC, tasks.id D
  LIMIT %(limit)s;
 
 -- tasks: list -priority after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -206,7 +267,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (tasks.priority, tasks.id) < (%(key)
  LIMIT %(limit)s;
 
 -- tasks: list -priority after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -214,13 +275,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list -priority after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (tasks.priority, tasks.id) < (%(key)s, %(after_id)s::INTEGER) ORDER BY tasks.priority DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -priority completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -228,7 +289,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s O
  LIMIT %(limit)s;
 
 -- tasks: list -title
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -236,7 +297,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY tasks.title DESC, tasks.id DESC
  LIMIT %(limit)s;
 
 -- tasks: list -title after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -244,7 +305,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (tasks.title, tasks.id) < (%(key)s::
  LIMIT %(limit)s;
 
 -- tasks: list -title after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -252,13 +313,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list -title after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (tasks.title, tasks.id) < (%(key)s::VARCHAR, %(after_id)s::INTEGER) ORDER BY tasks.title DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -title completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -266,7 +327,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s O
  LIMIT %(limit)s;
 
 -- tasks: list -updated_at
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -274,7 +335,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY tasks.updated_at DESC, tasks.id
  LIMIT %(limit)s;
 
 -- tasks: list -updated_at after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -282,7 +343,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (tasks.updated_at, tasks.id) < (%(ke
  LIMIT %(limit)s;
 
 -- tasks: list -updated_at after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -290,13 +351,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list -updated_at after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (tasks.updated_at, tasks.id) < (%(key)s::TIMESTAMP WITHOUT TIME ZONE, %(after_id)s::INTEGER) ORDER BY tasks.updated_at DESC, tasks.id DESC 
  LIMIT %(limit)s;
 
 -- tasks: list -updated_at completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -304,7 +365,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s O
  LIMIT %(limit)s;
 
 -- tasks: list created_at
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -312,7 +373,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY tasks.created_at ASC, tasks.id 
  LIMIT %(limit)s;
 
 -- tasks: list created_at after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -320,7 +381,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (tasks.created_at, tasks.id) > (%(ke
  LIMIT %(limit)s;
 
 -- tasks: list created_at after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -328,13 +389,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list created_at after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (tasks.created_at, tasks.id) > (%(key)s::TIMESTAMP WITHOUT TIME ZONE, %(after_id)s::INTEGER) ORDER BY tasks.created_at ASC, tasks.id ASC 
  LIMIT %(limit)s;
 
 -- tasks: list created_at completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -342,7 +403,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s O
  LIMIT %(limit)s;
 
 -- tasks: list due_date
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -350,7 +411,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY coalesce(tasks.due_date, CAST('
  LIMIT %(limit)s;
 
 -- tasks: list due_date after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -358,7 +419,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (coalesce(tasks.due_date, CAST('infi
  LIMIT %(limit)s;
 
 -- tasks: list due_date after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -366,13 +427,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list due_date after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (coalesce(tasks.due_date, CAST('infinity' AS TIMESTAMP WITHOUT TIME ZONE)), tasks.id) > (coalesce(%(key)s::TIMESTAMP WITHOUT TIME ZONE, CAST('infinity' AS TIMESTAMP WITHOUT TIME ZONE)), %(after_id)s::INTEGER) ORDER BY coalesce(tasks.due_date, CAST('infinity' AS TIMESTAMP WITHOUT TIME ZONE)) ASC, tasks.id ASC 
  LIMIT %(limit)s;
 
 -- tasks: list due_date completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -380,7 +441,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s O
  LIMIT %(limit)s;
 
 -- tasks: list id
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -388,7 +449,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY tasks.id ASC
  LIMIT %(limit)s;
 
 -- tasks: list id after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -396,7 +457,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (tasks.id) > (%(after_id)s::INTEGER)
  LIMIT %(limit)s;
 
 -- tasks: list id after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -404,13 +465,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list id after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (tasks.id) > (%(after_id)s::INTEGER) ORDER BY tasks.id ASC 
  LIMIT %(limit)s;
 
 -- tasks: list id completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -418,7 +479,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s O
  LIMIT %(limit)s;
 
 -- tasks: list priority
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -426,7 +487,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY tasks.priority ASC, tasks.id AS
  LIMIT %(limit)s;
 
 -- tasks: list priority after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -434,7 +495,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (tasks.priority, tasks.id) > (%(key)
  LIMIT %(limit)s;
 
 -- tasks: list priority after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -442,13 +503,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list priority after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (tasks.priority, tasks.id) > (%(key)s, %(after_id)s::INTEGER) ORDER BY tasks.priority ASC, tasks.id ASC 
  LIMIT %(limit)s;
 
 -- tasks: list priority completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -456,7 +517,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s O
  LIMIT %(limit)s;
 
 -- tasks: list title
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -464,7 +525,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY tasks.title ASC, tasks.id ASC
  LIMIT %(limit)s;
 
 -- tasks: list title after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -472,7 +533,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (tasks.title, tasks.id) > (%(key)s::
  LIMIT %(limit)s;
 
 -- tasks: list title after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -480,13 +541,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list title after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (tasks.title, tasks.id) > (%(key)s::VARCHAR, %(after_id)s::INTEGER) ORDER BY tasks.title ASC, tasks.id ASC 
  LIMIT %(limit)s;
 
 -- tasks: list title completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -494,7 +555,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s O
  LIMIT %(limit)s;
 
 -- tasks: list updated_at
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -502,7 +563,7 @@ WHERE tasks.user_id = %(user_id)s::UUID ORDER BY tasks.updated_at ASC, tasks.id 
  LIMIT %(limit)s;
 
 -- tasks: list updated_at after
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT task_counts.total 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -510,7 +571,7 @@ WHERE tasks.user_id = %(user_id)s::UUID AND (tasks.updated_at, tasks.id) > (%(ke
  LIMIT %(limit)s;
 
 -- tasks: list updated_at after completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -518,13 +579,13 @@ WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s A
  LIMIT %(limit)s;
 
 -- tasks: list updated_at after, every filter
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
 FROM tasks 
 WHERE tasks.user_id = %(user_id)s::UUID AND tasks.is_completed = %(completed)s AND (tasks.title ILIKE %(pattern)s::VARCHAR OR tasks.description ILIKE %(pattern)s::VARCHAR) AND tasks.priority = ANY (%(priorities)s::task_priority[]) AND tasks.tags @> %(tags)s::TEXT[] AND tasks.due_date < %(due_before)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date >= %(due_after)s::TIMESTAMP WITHOUT TIME ZONE AND tasks.due_date < %(now)s::TIMESTAMP WITHOUT TIME ZONE AND NOT tasks.is_completed AND (tasks.updated_at, tasks.id) > (%(key)s::TIMESTAMP WITHOUT TIME ZONE, %(after_id)s::INTEGER) ORDER BY tasks.updated_at ASC, tasks.id ASC 
  LIMIT %(limit)s;
 
 -- tasks: list updated_at completed
-SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
+SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at, (SELECT CASE WHEN %(completed)s THEN task_counts.completed ELSE task_counts.total - task_counts.completed END AS anon_1 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID) AS matching_total 
 FROM tasks 
@@ -537,7 +598,7 @@ WITH next_occurrence AS
 FROM tasks 
 WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.id)
  UPDATE tasks SET next_occurrence_id=(SELECT next_occurrence.id 
-FROM next_occurrence) WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+FROM next_occurrence) WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: tags
 SELECT tag_counts.tag, tag_counts.count 
@@ -545,76 +606,77 @@ FROM tag_counts
 WHERE tag_counts.user_id = %(user_id)s::UUID ORDER BY tag_counts.tag;
 
 -- tasks: toggle
-UPDATE tasks SET is_completed=NOT tasks.is_completed WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET is_completed=NOT tasks.is_completed WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: toggle if-match
-UPDATE tasks SET is_completed=NOT tasks.is_completed WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET is_completed=NOT tasks.is_completed WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update (PUT)
-UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update (PUT) if-match
-UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update description
-UPDATE tasks SET description=%(description)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET description=%(description)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update description if-match
-UPDATE tasks SET description=%(description)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET description=%(description)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update due_date
-UPDATE tasks SET due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (CAST(%(due_date)s::TIMESTAMP WITHOUT TIME ZONE AS TIMESTAMP WITHOUT TIME ZONE) IS NOT NULL OR tasks.recurring_rule IS NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (CAST(%(due_date)s::TIMESTAMP WITHOUT TIME ZONE AS TIMESTAMP WITHOUT TIME ZONE) IS NOT NULL OR tasks.recurring_rule IS NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update due_date if-match
-UPDATE tasks SET due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (CAST(%(due_date)s::TIMESTAMP WITHOUT TIME ZONE AS TIMESTAMP WITHOUT TIME ZONE) IS NOT NULL OR tasks.recurring_rule IS NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (CAST(%(due_date)s::TIMESTAMP WITHOUT TIME ZONE AS TIMESTAMP WITHOUT TIME ZONE) IS NOT NULL OR tasks.recurring_rule IS NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update is_completed
-UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update is_completed if-match
-UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update priority
-UPDATE tasks SET priority=%(priority)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET priority=%(priority)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update priority if-match
-UPDATE tasks SET priority=%(priority)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET priority=%(priority)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update recurring_interval
-UPDATE tasks SET recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update recurring_interval if-match
-UPDATE tasks SET recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update recurring_rule
-UPDATE tasks SET recurring_rule=%(recurring_rule)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.due_date IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET recurring_rule=%(recurring_rule)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.due_date IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update recurring_rule if-match
-UPDATE tasks SET recurring_rule=%(recurring_rule)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.due_date IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET recurring_rule=%(recurring_rule)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.due_date IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update remind_at
-UPDATE tasks SET remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update remind_at if-match
-UPDATE tasks SET remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update tags
-UPDATE tasks SET tags=%(tags)s::TEXT[] WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET tags=%(tags)s::TEXT[] WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update tags if-match
-UPDATE tasks SET tags=%(tags)s::TEXT[] WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET tags=%(tags)s::TEXT[] WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update title
-UPDATE tasks SET title=%(title)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET title=%(title)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update title if-match
-UPDATE tasks SET title=%(title)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.created_at, tasks.updated_at;
+UPDATE tasks SET title=%(title)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- users: delete
-DELETE FROM users WHERE users.id = %(id)s::UUID;
-
--- users: delete tasks
-DELETE FROM tasks WHERE tasks.user_id = %(id)s::UUID;
+WITH gone_tasks AS 
+(DELETE FROM tasks WHERE tasks.user_id = %(id)s::UUID), 
+gone_keys AS 
+(DELETE FROM idempotency_keys WHERE idempotency_keys.user_id = %(id)s::UUID)
+ DELETE FROM users WHERE users.id = %(id)s::UUID;
 
 -- users: get
 SELECT users.id, users.email, users.created_at, users.updated_at 

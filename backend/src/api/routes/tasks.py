@@ -13,6 +13,7 @@ from fastapi import APIRouter, Body, Header, Path, Query, Request, Response, sta
 from src.api import task_actions
 from src.api.deps import CursorCodecDep, TaskAccess
 from src.api.etags import etag_of, if_none_match_hits, parse_if_match
+from src.api.idempotency import OPENAPI_PARAMETER as IDEMPOTENCY_HEADER
 from src.api.problems import body_errors, responses
 from src.models import (
     TASK_ID_MAX,
@@ -95,6 +96,7 @@ async def list_tasks(
 
 @router.post(
     "",
+    openapi_extra=IDEMPOTENCY_HEADER,
     status_code=status.HTTP_201_CREATED,
     response_model=TaskPublic,
     summary="Create a task",
@@ -141,6 +143,7 @@ async def read_task(
 
 @router.put(
     "/{task_id}",
+    openapi_extra=IDEMPOTENCY_HEADER,
     response_model=TaskPublic,
     summary="Update a task: its title, and whatever else is sent (omitted fields are kept)",
     responses={200: {"headers": _ETAG}, **responses(404, 412), **body_errors()},
@@ -159,6 +162,7 @@ async def replace_task(
 
 @router.patch(
     "/{task_id}",
+    openapi_extra=IDEMPOTENCY_HEADER,
     response_model=TaskPublic,
     summary="Change some of a task's fields (JSON merge patch)",
     responses={200: {"headers": _ETAG}, **responses(404, 412), **body_errors()},
@@ -177,6 +181,7 @@ async def update_task(
 
 @router.patch(
     "/{task_id}/complete",
+    openapi_extra=IDEMPOTENCY_HEADER,
     response_model=TaskPublic,
     summary="Toggle completion (no body), or set it",
     responses={200: {"headers": _ETAG}, **responses(404, 412), **body_errors()},
@@ -198,6 +203,7 @@ async def complete_task(
 
 @router.delete(
     "/{task_id}",
+    openapi_extra=IDEMPOTENCY_HEADER,
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a task",
     responses=responses(404, 412),

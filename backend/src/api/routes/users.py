@@ -7,6 +7,7 @@ reading the user provisions it (creates the row, or brings its email up to date)
 from fastapi import APIRouter, Response, status
 
 from src.api.deps import CurrentUser
+from src.api.idempotency import OPENAPI_PARAMETER as IDEMPOTENCY_HEADER
 from src.api.problems import responses
 from src.models import UserPublic
 
@@ -23,7 +24,11 @@ async def read_me(me: CurrentUser) -> UserPublic:
 
 
 @router.delete(
-    "/me", status_code=status.HTTP_204_NO_CONTENT, summary="Delete the caller and all their tasks"
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete the caller and all their tasks",
+    openapi_extra=IDEMPOTENCY_HEADER,
+    responses=responses(422),
 )
 async def delete_me(me: CurrentUser) -> Response:
     await me.users.delete(me.user["id"])

@@ -1,0 +1,60 @@
+"""Delete what the offline-client features keep for a while (docs/sync.md), on a schedule:
+
+    python -m src.cli.prune        (make prune; run it from cron or a scheduled job, hourly)
+
+- idempotency keys older than IDEMPOTENCY_KEY_TTL_HOURS (a retry after that runs again;
+  expired keys are ignored by the API even before they are pruned);
+- tombstones older than SYNC_TOMBSTONE_DAYS, raising each user's sync_pruned_seq, so that a
+  sync token from before them gets 410 and syncs in full.
+
+Batches of --batch rows, each its own statement; safe to run on several machines at once
+and while the API serves.
+"""
+
+import argparse
+import asyncio
+import sys
+from datetime import timedelta
+
+import psycopg
+from psycopg.rows import dict_row
+
+from src.core.settings import get_settings
+from src.db.pool import resolve_database_url
+from src.db.session import DbSession
+from src.db.urls import libpq_conninfo
+from src.models._common import utcnow
+from src.repositories.maintenance import MaintenanceRepository
+
+
+async def prune(batch: int) -> tuple[int, int]:
+    """(keys deleted, batches of tombstones deleted)."""
+    settings = get_settings()
+    url = resolve_database_url(settings)
+    async with await psycopg.AsyncConnection.connect(
+        libpq_conninfo(url), autocommit=True, row_factory=dict_row
+    ) as connection:
+        repository = MaintenanceRepository(DbSession(connection=connection))
+        now = utcnow()
+        keys_before = now - timedelta(hours=settings.idempotency_key_ttl_hours)
+        tombstones_before = now - timedelta(days=settings.sync_tombstone_days)
+        keys = 0
+        while (deleted := await repository.prune_keys(keys_before, batch)) > 0:
+            keys += deleted
+        batches = 0
+        while await repository.prune_tombstones(tombstones_before, batch) > 0:
+            batches += 1
+    return keys, batches
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--batch", type=int, default=1000, help="rows per statement")
+    args = parser.parse_args(argv)
+    keys, batches = asyncio.run(prune(args.batch))
+    print(f"pruned {keys} expired idempotency keys and {batches} batches of old tombstones")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
