@@ -30,6 +30,7 @@ from psycopg.errors import LockNotAvailable
 from src.core.errors import InvalidFieldError, KeyInUseError
 from src.core.settings import Settings
 from src.db.session import DbSession
+from src.db.statements import Statement
 from src.models._common import utcnow
 from src.models.idempotency import IDEMPOTENCY_KEY_MAX_LENGTH
 from src.repositories.idempotency import IdempotencyRepository
@@ -91,13 +92,15 @@ class Claim:
     key: str
     fingerprint: bytes
 
-    async def record(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    def record(
+        self, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> tuple[Statement, dict[str, Any]]:
         kept = {
             name.decode("latin-1").lower(): value.decode("latin-1")
             for name, value in headers
             if name.decode("latin-1").lower() in _STORED_HEADERS
         }
-        await self.repository.record(
+        return self.repository.record(
             self.user_id, self.key, self.fingerprint, utcnow(), (status, kept, body)
         )
 
@@ -116,7 +119,6 @@ async def claim_key(
     repository = IdempotencyRepository(session)
     now = utcnow()
     wait_ms = int(settings.idempotency_wait_seconds * 1000)
-    await session.begin()
     try:
         claimed = await repository.claim(user_id, key, fingerprint, now, wait_ms)
     except LockNotAvailable:

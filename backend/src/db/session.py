@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 import anyio
+from psycopg.pq import TransactionStatus
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from src.db.pool import Connection, Pool, checkin, checkout
@@ -78,6 +79,19 @@ class DbSession:
             self._transaction = AsyncExitStack()
             await self._transaction.enter_async_context(connection.transaction())
 
+    async def begin_with(self, statement: Statement, params: Params | None = None) -> Row | None:
+        """`begin()`, then `statement`'s first row, in one round trip (psycopg's pipeline
+        mode sends BEGIN and the statement together): an Idempotency-Key's claim opens the
+        request's transaction without a wait of its own."""
+        if self._transaction is not None:
+            return await self.fetch_one(statement, params)
+        connection = await self.connection()
+        self._transaction = AsyncExitStack()
+        async with connection.pipeline():
+            await self._transaction.enter_async_context(connection.transaction())
+            cursor = await connection.execute(statement.sql, params, prepare=statement.prepare)
+        return await cursor.fetchone()
+
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
         """A block whose failure undoes only itself (a transaction of its own in autocommit)."""
@@ -101,9 +115,13 @@ class DbSession:
         cursor = await connection.execute(statement.sql, params, prepare=statement.prepare)
         return await cursor.fetchall()
 
-    async def finish(self, error: BaseException | None) -> None:
+    async def finish(
+        self, error: BaseException | None, last: tuple[Statement, Params] | None = None
+    ) -> None:
         """Commit (no error) or roll back the transaction `begin()` opened, if any, then give
-        the connection back to the pool it came from.
+        the connection back to the pool it came from. `last`, on success: a statement run
+        just before the COMMIT, in the same round trip (an Idempotency-Key's response); when
+        it fails, the transaction rolls back and its error is raised.
 
         Shielded from cancellation: anyio cancels a task (a task group torn down, as the MCP
         SDK's are) again at every await until it exits, which would interrupt the rollback;
@@ -114,7 +132,9 @@ class DbSession:
         with anyio.CancelScope(shield=True):
             transaction, self._transaction = self._transaction, None
             try:
-                if transaction is not None:
+                if transaction is not None and last is not None and error is None:
+                    await self._commit_after(transaction, *last)
+                elif transaction is not None:
                     exc_type: type[BaseException] | None = type(error) if error else None
                     traceback: TracebackType | None = error.__traceback__ if error else None
                     await transaction.__aexit__(exc_type, error, traceback)
@@ -124,6 +144,25 @@ class DbSession:
                 if self._source is not None and self._connection is not None:
                     connection, self._connection = self._connection, None
                     await checkin(self._source, connection)
+
+    async def _commit_after(
+        self, transaction: AsyncExitStack, statement: Statement, params: Params
+    ) -> None:
+        connection = self._connection
+        assert connection is not None
+        try:
+            async with connection.pipeline():
+                await connection.execute(statement.sql, params, prepare=statement.prepare)
+                await transaction.__aexit__(None, None, None)  # COMMIT, sent with it
+        except BaseException:
+            # The statement failed: the pipeline skipped the COMMIT and the transaction is
+            # aborted. Roll it back here when it is this session's own (a pooled
+            # connection); the tests' connection rolls back its whole transaction itself.
+            if self._source is not None and (
+                connection.info.transaction_status != TransactionStatus.IDLE
+            ):
+                await connection.rollback()
+            raise
 
 
 @asynccontextmanager
@@ -144,11 +183,12 @@ def open_session(pool: Pool) -> AbstractAsyncContextManager[DbSession]:
 
 class Recorder(Protocol):
     """What stores a response in the request's transaction before it commits: an
-    Idempotency-Key's claim (src/api/idempotency.py), in `scope["state"]["idempotency"]`."""
+    Idempotency-Key's claim (src/api/idempotency.py), in `scope["state"]["idempotency"]`.
+    `record` gives the statement that stores it, which `finish` runs with the COMMIT."""
 
-    async def record(
+    def record(
         self, status: int, headers: list[tuple[bytes, bytes]], body: bytes
-    ) -> None: ...
+    ) -> tuple[Statement, Params]: ...
 
 
 class FailedResponseError(Exception):
@@ -198,12 +238,8 @@ class DbSessionMiddleware:
                     return
                 start, held, body = held, None, b"".join(chunks)
                 finished = True
-                try:
-                    await state["idempotency"].record(start["status"], start["headers"], body)
-                except BaseException as error:
-                    await session.finish(error)
-                    raise
-                await session.finish(None)
+                recorder = state["idempotency"]
+                await session.finish(None, recorder.record(start["status"], start["headers"], body))
                 await send(start)
                 message = {"type": "http.response.body", "body": body}
             await send(message)

@@ -94,9 +94,9 @@ class IdempotencyRepository:
         now: datetime,
         wait_ms: int,
     ) -> bool:
-        """Claim the key for this transaction; False when a committed record holds it.
-        Raises psycopg's LockNotAvailable when another transaction's claim outlasts the
-        wait."""
+        """Open the request's transaction and claim the key in it (one round trip); False
+        when a committed record holds it. Raises psycopg's LockNotAvailable when another
+        transaction's claim outlasts the wait."""
         params = {
             "user_id": user_id,
             "key": key,
@@ -104,7 +104,7 @@ class IdempotencyRepository:
             "created_at": now,
             "wait": f"{wait_ms}ms",
         }
-        return await self.session.fetch_one(_CLAIM, params) is not None
+        return await self.session.begin_with(_CLAIM, params) is not None
 
     async def get(self, user_id: uuid.UUID, key: str) -> Row | None:
         return await self.session.fetch_one(_GET, {"user_id": user_id, "key": key})
@@ -126,14 +126,16 @@ class IdempotencyRepository:
         }
         return await self.session.fetch_one(_RECLAIM, params) is not None
 
-    async def record(
+    def record(
         self,
         user_id: uuid.UUID,
         key: str,
         fingerprint: bytes,
         now: datetime,
         response: tuple[int, dict[str, str], bytes],
-    ) -> None:
+    ) -> tuple[Statement, dict[str, Any]]:
+        """The statement that stores the response over the claim: the session runs it with
+        its COMMIT (DbSession.finish)."""
         status, headers, body = response
         params = {
             "user_id": user_id,
@@ -144,4 +146,4 @@ class IdempotencyRepository:
             "headers": Jsonb(headers),
             "body": body,
         }
-        await self.session.execute(_RECORD, params)
+        return _RECORD, params
