@@ -44,6 +44,19 @@ function M.task_path(user, task_id)
   return "/api/" .. user.id .. "/tasks/" .. task_id
 end
 
+-- A maker of Idempotency-Key header values (RFC 8941 sf-strings, so quoted), a new one per
+-- call: "<thread>-<counter>-<stamp>", unique across wrk's threads (the thread index), within
+-- a thread (the counter), and across runs, warm-up and measured alike (the stamp: the time
+-- and a random number drawn when the thread starts; seed math.random first).
+function M.key_maker(thread_index)
+  local stamp = string.format("%d%08x", os.time(), math.random(0, 2147483647))
+  local prefix, counter = '"' .. (thread_index or 0) .. "-", 0
+  return function()
+    counter = counter + 1
+    return prefix .. counter .. "-" .. stamp .. '"'
+  end
+end
+
 -- One JSON object on stdout, read by bench/load.py.
 function M.done(summary, latency, requests)
   local errors = summary.errors

@@ -41,6 +41,7 @@ from driver.scenarios import (
     FRAMEWORK,
     FRAMEWORK_APP,
     MCP,
+    OFFLINE,
     ORGANIZATION,
     ORGANIZATION_WORKERS,
     PRICE_ROUNDS,
@@ -201,6 +202,8 @@ class Bench:
         warm_args, run_args = fixtures.args(
             scenario, self.args.warmup, self.args.seconds, create_rps
         )
+        if key in fixtures.sync_paths:
+            check_sync(server, fixtures, key)
         path = BARE_PATH if key in ("bare", "framework") else "/"
         wrk = self.wrk(server)
         if self.args.warmup > 0:
@@ -251,7 +254,10 @@ class Bench:
                         report_line(layout, f"{workers}w", f"{key} (median)", result)
                     create_rps = None
                     for scenario in self.scenarios:
-                        if scenario in ORGANIZATION + MCP and workers != ORGANIZATION_WORKERS:
+                        if (
+                            scenario in ORGANIZATION + MCP + OFFLINE
+                            and workers != ORGANIZATION_WORKERS
+                        ):
                             continue  # their targets are set at 2 workers: half the run time
                         result = self.measure(server, fixtures, scenario.key, create_rps)
                         create_rps = result.rps if scenario.key == "create" else create_rps
@@ -440,6 +446,23 @@ def smoke_test(server: Server, fixtures: Fixtures) -> None:
     result = json.loads(body).get("result", {})
     if result.get("isError") or "structuredContent" not in result:
         sys.exit(f"smoke test: the get_task tool answered {body[:500]!r}")
+
+
+def check_sync(server: Server, fixtures: Fixtures, key: str) -> None:
+    """The sync path the scenario is about to load answers with the number of changes it was
+    written for (a 200 with another number would count as a success in wrk)."""
+    paths, wanted = fixtures.sync_paths[key]
+    index, path = paths.read_text().split("\n", 1)[0].split("\t")
+    user = fixtures.users.read_text().splitlines()[int(index)].split("\t")
+    auth = {"Authorization": f"Bearer {user[2]}"}
+    request = urllib.request.Request(f"{server.url}{path}", headers=auth)  # noqa: S310 (http://)
+    page = json.loads(_smoke(request))
+    changes = len(page["tasks"]) + len(page["deleted"])
+    if changes != wanted or page["has_more"] or page["full"]:
+        sys.exit(
+            f"smoke test: {key} answered {changes} changes (has_more {page['has_more']}, "
+            f"full {page['full']}), not {wanted}"
+        )
 
 
 def _smoke(request: urllib.request.Request) -> bytes:

@@ -1,7 +1,8 @@
 -- Requests on existing tasks.  wrk ... -s target.lua URL -- MODE USERS TARGETS THREADS
---   MODE get | put | toggle | delete; TARGETS: lines "user index <TAB> task id".
--- get, put and toggle pick targets at random; delete walks them in order (thread n takes
--- lines n, n + THREADS, ...), so that no task is deleted twice.
+--   MODE get | put | put-key | toggle | delete; TARGETS: lines "user index <TAB> task id".
+-- get, put, put-key and toggle pick targets at random; delete walks them in order (thread n
+-- takes lines n, n + THREADS, ...), so that no task is deleted twice. put-key is put with an
+-- Idempotency-Key of its own on each request.
 local common = dofile("common.lua")
 done = common.done
 
@@ -11,7 +12,7 @@ function setup(thread)
   threads_started = threads_started + 1
 end
 
-local mode, users, targets, step, position
+local mode, users, targets, step, position, next_key
 local PUT_BODY = '{"title": "Benchmark task, replaced", "description": "Written by bench/", '
   .. '"is_completed": true}'
 
@@ -22,6 +23,9 @@ function init(args)
   step = tonumber(args[4])
   position = (thread_index or 0) + 1
   math.randomseed(os.time() + (thread_index or 0))
+  if mode == "put-key" then
+    next_key = common.key_maker(thread_index)
+  end
 end
 
 local function next_target()
@@ -44,6 +48,10 @@ function request()
     return wrk.format("GET", path, common.headers(user))
   elseif mode == "put" then
     return wrk.format("PUT", path, common.headers(user, true), PUT_BODY)
+  elseif mode == "put-key" then
+    local headers = common.headers(user, true)
+    headers["Idempotency-Key"] = next_key()
+    return wrk.format("PUT", path, headers, PUT_BODY)
   elseif mode == "toggle" then
     return wrk.format("PATCH", path .. "/complete", common.headers(user))
   else

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg2
+import psycopg2.errors
 from sqlalchemy.engine import URL
 
 from driver.layout import BENCH_DIR, HEAVY_INDEX, ORDINARY_USERS, PAGE, Layout, user_uuid
@@ -125,6 +126,7 @@ class BenchDatabase:
         params = {"tasks": layout.tasks, "stride": layout.stride, "users": ORDINARY_USERS}
         with self.connect() as connection, connection.cursor() as cursor:
             cursor.execute(sql, params)
+            self._clear_idempotency_keys(cursor)  # no foreign key: TRUNCATE ... CASCADE leaves them
         self.vacuum()
 
     def holds(self, layout: Layout) -> bool:
@@ -147,7 +149,8 @@ class BenchDatabase:
     def vacuum(self) -> None:
         """Statistics and the visibility map, as autovacuum would leave a settled table."""
         with self.connect(autocommit=True) as connection, connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE) users, tasks")
+            keys = ", idempotency_keys" if self._has_idempotency_keys(cursor) else ""
+            cursor.execute(f"VACUUM (ANALYZE) users, tasks{keys}")
             if self._superuser(cursor):  # write the seeded pages out now, not mid-measurement
                 cursor.execute("CHECKPOINT")
 
@@ -157,10 +160,24 @@ class BenchDatabase:
         row = cursor.fetchone()
         return bool(row and row[0])
 
+    @staticmethod
+    def _has_idempotency_keys(cursor: Any) -> bool:
+        """Whether the schema has revision 008's idempotency_keys (not an older --repo's)."""
+        cursor.execute("SELECT to_regclass('idempotency_keys') IS NOT NULL")
+        return bool(cursor.fetchone()[0])
+
+    def _clear_idempotency_keys(self, cursor: Any) -> None:
+        """Drop the stored responses of create-key and put-key (only the benchmark writes
+        them here), when the schema has them."""
+        if self._has_idempotency_keys(cursor):
+            cursor.execute("DELETE FROM idempotency_keys")
+
     def restore(self, layout: Layout) -> None:
-        """Back to the seeded row count: drop what the write scenarios added."""
+        """Back to the seeded row count: drop what the write scenarios added (tasks, and the
+        responses stored for their Idempotency-Keys)."""
         with self.connect() as connection, connection.cursor() as cursor:
             cursor.execute("DELETE FROM tasks WHERE id > %s", (layout.tasks,))
+            self._clear_idempotency_keys(cursor)
         self.vacuum()
 
     def targets(self, layout: Layout, ordinary_only: bool = False) -> list[tuple[int, int]]:
@@ -193,6 +210,40 @@ class BenchDatabase:
             )
             task_id, key = cursor.fetchone()
         return task_id, key
+
+    def sync_point(self, count: int) -> tuple[int, int]:
+        """(seq, changes): the point of the heavy user's change sequence after which exactly
+        `count` of their changes (tasks, by the number of their last change, and tombstones)
+        follow, as an incremental sync reads them, and that count. 0 changes: their counter
+        (task_counts.change_seq). Fewer than `count` changes in all: 0, and all of them."""
+        heavy = str(user_uuid(HEAVY_INDEX))
+        try:
+            with self.connect() as connection, connection.cursor() as cursor:
+                if count == 0:
+                    cursor.execute(
+                        "SELECT coalesce(max(change_seq), 0) FROM task_counts WHERE user_id = %s",
+                        (heavy,),
+                    )
+                    return int(cursor.fetchone()[0]), 0
+                # Each number is taken once per user, by a task's write or a deletion.
+                cursor.execute(
+                    "SELECT change_seq FROM tasks WHERE user_id = %(user)s"
+                    " AND change_seq IS NOT NULL"
+                    " UNION ALL"
+                    " SELECT change_seq FROM task_tombstones WHERE user_id = %(user)s"
+                    " ORDER BY change_seq DESC LIMIT %(limit)s",
+                    {"user": heavy, "limit": count + 1},
+                )
+                seqs = [int(row[0]) for row in cursor.fetchall()]
+        except (psycopg2.errors.UndefinedColumn, psycopg2.errors.UndefinedTable) as error:
+            sys.exit(f"the sync scenarios need revision 008 (change_seq): {error}")
+        return (seqs[count], count) if len(seqs) > count else (0, len(seqs))
+
+    def sync_epoch(self) -> str:
+        """The database's sync timeline (revision 008's sync_epoch), which tokens carry."""
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT epoch::text FROM sync_epoch")
+            return str(cursor.fetchone()[0])
 
     def add_deletable(self, layout: Layout, count: int) -> list[tuple[int, int]]:
         """Make sure at least `count` tasks beyond the seeded ones exist (the creates of the

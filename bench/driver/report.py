@@ -13,10 +13,13 @@ from driver.scenarios import (
     BY_KEY,
     MCP,
     MCP_REST,
+    OFFLINE,
+    OFFLINE_PLAIN,
     ORGANIZATION,
     ORGANIZATION_WORKERS,
     PRICE_VARIANTS,
     SCENARIOS,
+    SYNC_CHANGES,
 )
 
 TARGET_WORKERS = 2
@@ -26,6 +29,13 @@ SCALE_TARGET = 0.90
 DEEP_TARGET = 0.90
 TAIL_TARGET = 5.0
 MEMORY_TARGET = 0.10
+# Offline clients (issue 14): an incremental sync of the heavy user, 0 or 50 changes, over the
+# first page of their list at 10^6 tasks; a write with an Idempotency-Key over the same write
+# without one (within 15%), at every size.
+SYNC_TARGET = 0.90
+SYNC_TARGET_TASKS = 1_000_000
+KEY_TARGET = 0.85
+NOT_MEASURED = "not measured"
 
 
 def _load(directory: Path, name: str) -> dict[str, Any] | None:
@@ -60,6 +70,12 @@ class Results:
     def cpu_share_of_framework(self, tasks: int, workers: int, key: str) -> float | None:
         mine, ceiling = self.cost(tasks, workers, key), self.cost(tasks, workers, "framework")
         return ceiling / mine if mine and ceiling else None
+
+    def cpu_share_of(self, tasks: int, workers: int, key: str, other: str) -> float | None:
+        """The throughput share over `other` that CPU cost predicts: its CPU per request over
+        this one's (API + database)."""
+        mine, theirs = self.cost(tasks, workers, key), self.cost(tasks, workers, other)
+        return theirs / mine if mine and theirs else None
 
     def cost(self, tasks: int, workers: int, key: str) -> float | None:
         """CPU per request, API workers + database backends, µs (None when not measured)."""
@@ -172,6 +188,7 @@ def targets_section(r: Results, memory: dict[str, Any] | None) -> list[str]:
             verdict(all(x <= TAIL_TARGET for x, _ in tails)),
         ]
     )
+    rows += offline_target_rows(r, w)
     rows.append(["zero errors", *map(str, errors), verdict(sum(errors) == 0)])
     if memory:
         growth = memory_growth(memory)
@@ -196,6 +213,49 @@ def targets_section(r: Results, memory: dict[str, Any] | None) -> list[str]:
 
 def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float | None:
     return a["rps"] / b["rps"] if a and b else None
+
+
+def offline_target(key: str, tasks: int) -> float | None:
+    """The issue-14 target of `key` over its plain twin at this size (None: none there)."""
+    if key in SYNC_CHANGES:
+        return SYNC_TARGET if tasks == SYNC_TARGET_TASKS else None
+    return KEY_TARGET
+
+
+def offline_ratios(
+    r: Results, tasks: int, workers: int, key: str
+) -> tuple[float | None, float | None]:
+    """`key` over its plain twin (OFFLINE_PLAIN), same size and run: by throughput, and the
+    share the CPU per request predicts (None: not measured)."""
+    plain = OFFLINE_PLAIN[key]
+    ratio = _ratio(r.get(tasks, workers, key), r.get(tasks, workers, plain))
+    return ratio, r.cpu_share_of(tasks, workers, key, plain)
+
+
+def offline_target_rows(r: Results, w: int) -> list[list[str]]:
+    """The Targets table's rows of issue 14; 'not measured' where a scenario is missing (an
+    older run's results)."""
+    rows = []
+    for key in (s.key for s in OFFLINE):
+        cells, verdicts = [], []
+        for t in r.scales:
+            ratio, by_cpu = offline_ratios(r, t, w, key)
+            if ratio is None:
+                cells.append(NOT_MEASURED)
+                continue
+            cells.append(f"{pct(ratio)} (CPU: {pct(by_cpu)})")
+            target = offline_target(key, t)
+            if target is not None:
+                verdicts.append(ratio >= target)
+        plain = BY_KEY[OFFLINE_PLAIN[key]].title
+        if key in SYNC_CHANGES:
+            title = (
+                f"{BY_KEY[key].title} ≥ {pct(SYNC_TARGET)} of {plain} at {label(SYNC_TARGET_TASKS)}"
+            )
+        else:
+            title = f"{BY_KEY[key].title} ≥ {pct(KEY_TARGET)} of {plain}"
+        rows.append([title, *cells, verdict(all(verdicts) if verdicts else None)])
+    return rows
 
 
 def scenario_tables(r: Results) -> list[str]:
@@ -345,6 +405,66 @@ def mcp_section(r: Results) -> list[str]:
     header = ["tasks", "tool", "tool req/s", "REST req/s", "tool / REST", "tool p50"]
     header += ["REST p50", "tool API CPU µs", "REST API CPU µs", "CPU ×", "errors"]
     return [*out, *table(header, rows, "ll" + "r" * 9), ""]
+
+
+def offline_section(r: Results) -> list[str]:
+    """Offline clients (issue 14): incremental sync against the first page, writes with an
+    Idempotency-Key against the same writes without one, each size, the same run."""
+    w = ORGANIZATION_WORKERS
+    out = [
+        "## Offline clients (issue 14)",
+        "",
+        f"{w} workers, the same run. **Sync**: `GET /api/{{user_id}}/sync?limit=50&token=...` "
+        "for the heavy user, the token at the point of their change sequence after which 0 "
+        "(their current counter) or exactly 50 changes (tasks and tombstones) follow, written "
+        "when the scenario starts (after the write scenarios have moved the sequence) and "
+        "checked with one request first; against the first page of their list (list50), "
+        f"target ≥ {pct(SYNC_TARGET)} at {label(SYNC_TARGET_TASKS)}. **Writes with an "
+        'Idempotency-Key**: every request carries a key of its own (`"<thread>-<counter>-'
+        '<stamp>"`), so each claims its key, does the work and stores its response in the '
+        "same transaction (no replay); against the same write without a key, target "
+        f"≥ {pct(KEY_TARGET)} (within 15%) at every size. 'by CPU': the share the CPU per "
+        "request predicts (the plain one's API + database CPU over this one's), which drifts "
+        "less: these scenarios run after all the others, minutes after their twins. The "
+        "stored keys are deleted with the write scenarios' tasks.",
+        "",
+    ]
+    keys = [s.key for s in OFFLINE if s.key in r.scenarios]
+    if not keys:
+        names = ", ".join(s.key for s in OFFLINE)
+        return [
+            *out,
+            f"Not measured: none of {names} is in these results (an older run, or left out "
+            f"with --scenarios, or a run without {w} workers).",
+            "",
+        ]
+    rows = []
+    for t in r.scales:
+        for key in (s.key for s in OFFLINE):
+            run, plain = r.get(t, w, key), r.get(t, w, OFFLINE_PLAIN[key])
+            ratio, by_cpu = offline_ratios(r, t, w, key)
+            target = offline_target(key, t)
+            ok = None if ratio is None or target is None else ratio >= target
+            rows.append(
+                [
+                    label(t),
+                    BY_KEY[key].title,
+                    num(run["rps"]) if run else NOT_MEASURED,
+                    BY_KEY[OFFLINE_PLAIN[key]].title,
+                    num(plain["rps"]) if plain else NOT_MEASURED,
+                    pct(ratio),
+                    _cpu(r.cost(t, w, key)),
+                    _cpu(r.cost(t, w, OFFLINE_PLAIN[key])),
+                    pct(by_cpu),
+                    ms(run["p50_ms"]) if run else "–",
+                    ms(run["p99_ms"]) if run else "–",
+                    str(run["errors"]) if run else "–",
+                    "–" if target is None else f"≥ {pct(target)}: {verdict(ok)}",
+                ]
+            )
+    header = ["tasks", "scenario", "req/s", "against", "its req/s", "ratio"]
+    header += ["CPU µs/req", "its CPU µs/req", "by CPU", "p50 ms", "p99 ms", "errors", "target"]
+    return [*out, *table(header, rows, "llrlr" + "r" * 8), ""]
 
 
 def two_floors_section(r: Results) -> list[str]:
@@ -677,8 +797,9 @@ def setup_section(r: Results) -> list[str]:
         "`-created_at`); create writes for random ordinary users; delete removes distinct "
         "tasks (those the create run added, topped up through SQL); mixed draws per request "
         "45% first page of a random ordinary user, 35% get, 10% create, 5% toggle, 3% PUT, "
-        "2% delete of a task the run created. Write scenarios' rows are removed after each "
-        "worker count (`DELETE`, `VACUUM ANALYZE`).",
+        "2% delete of a task the run created; the offline scenarios are described in their "
+        "section. Write scenarios' rows (tasks, stored Idempotency-Keys) are removed after "
+        "each worker count (`DELETE`, `VACUUM ANALYZE`).",
         "- Floors, measured in the same run: `bare FastAPI` = a bare FastAPI app "
         "(`bench/framework_app.py`) served the same way, the framework's ceiling; `bare` = the "
         "API's own async endpoint returning a constant JSON object (no auth, no database), "
@@ -724,6 +845,7 @@ def write(results_dir: Path, doc: Path, plot: Path) -> None:
         *scenario_tables(r),
         *organization_section(r),
         *mcp_section(r),
+        *offline_section(r),
         *floors_section(r),
         *memory_section(memory),
         *profile_section(profile),

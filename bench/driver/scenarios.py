@@ -73,7 +73,20 @@ MCP = [
 ]
 MCP_REST = {"mcp-get": "get", "mcp-list50": "list50", "mcp-create": "create"}
 SCENARIOS += MCP
-# The organization and MCP scenarios run with this many workers only.
+# Offline clients (issue 14): the heavy user's incremental sync, against the first page of
+# their list, and writes with an Idempotency-Key, against the same writes without one.
+OFFLINE = [
+    Scenario("sync0", "sync, 0 changes (heavy user)", "list.lua"),
+    Scenario("sync50", "sync, 50 changes (heavy user)", "list.lua"),
+    Scenario("create-key", "create (POST) with Idempotency-Key", "create.lua"),
+    Scenario("put-key", "full update (PUT) with Idempotency-Key", "target.lua"),
+]
+OFFLINE_PLAIN = {"sync0": "list50", "sync50": "list50", "create-key": "create", "put-key": "put"}
+# The changes each sync scenario returns: its token is written when it runs (Fixtures.args),
+# after the write scenarios before it have moved the heavy user's change sequence.
+SYNC_CHANGES = {"sync0": 0, "sync50": 50}
+SCENARIOS += OFFLINE
+# The organization, MCP and offline scenarios run with this many workers only.
 ORGANIZATION_WORKERS = 2
 BY_KEY = {scenario.key: scenario for scenario in [FRAMEWORK, BARE, *SCENARIOS]}
 # The price list: the API's bare endpoint with each piece of per-request work switched off in
@@ -155,6 +168,9 @@ class Fixtures:
         wrk_threads: int,
     ) -> None:
         self.db, self.layout, self.workdir, self.wrk_threads = db, layout, workdir, wrk_threads
+        self.cursor_secret = cursor_secret
+        # Each sync scenario's path file, once written, and the changes it answers with.
+        self.sync_paths: dict[str, tuple[Path, int]] = {}
         self.users = write_rows(
             workdir / "users.tsv",
             [(i, user_uuid(i), sign_token(jwt_secret, i)) for i in range(ORDINARY_USERS + 1)],
@@ -216,13 +232,18 @@ class Fixtures:
         key = scenario.key
         if key in ("bare", "framework"):
             return [], []
-        if key in ("get", "put", "toggle"):
+        if key in ("get", "put", "toggle", "put-key"):
             same = [key, self.users, self.targets, self.wrk_threads]
             return same, same
         if key in self.lists:
             return [self.users, self.lists[key]], [self.users, self.lists[key]]
+        if key in SYNC_CHANGES:
+            path = self._sync_path(key)
+            return [self.users, path], [self.users, path]
         if key == "create":
             return [self.users, ORDINARY_USERS], [self.users, ORDINARY_USERS]
+        if key == "create-key":
+            return [self.users, ORDINARY_USERS, "key"], [self.users, ORDINARY_USERS, "key"]
         if key == "mixed":
             same = [self.users, ORDINARY_USERS, self.mixed_targets]
             return same, same
@@ -237,6 +258,24 @@ class Fixtures:
             same = ["add_task", self.users, ORDINARY_USERS]
             return same, same
         raise ValueError(key)
+
+    def _sync_path(self, key: str) -> Path:
+        """The heavy user's incremental sync from the point of their change sequence after
+        which exactly SYNC_CHANGES[key] changes follow (fewer when they have fewer), as the
+        sequence stands now: written when the scenario runs, not with the other paths."""
+        from src.core.pagination import CursorCodec
+        from src.core.sync_tokens import SyncPosition, encode_token
+
+        seq, changes = self.db.sync_point(SYNC_CHANGES[key])
+        heavy = user_uuid(HEAVY_INDEX)
+        position = SyncPosition(seq=seq, epoch=self.db.sync_epoch())
+        token = encode_token(CursorCodec(self.cursor_secret), heavy, position)
+        path = write_rows(
+            self.workdir / f"{key}.tsv",
+            [(HEAVY_INDEX, f"/api/{heavy}/sync?limit={PAGE}&token={token}")],
+        )
+        self.sync_paths[key] = (path, changes)
+        return path
 
     def _delete_args(
         self, warmup: float, seconds: float, rate: float
