@@ -214,15 +214,16 @@ class BenchDatabase:
     def sync_point(self, count: int) -> tuple[int, int]:
         """(seq, changes): the point of the heavy user's change sequence after which exactly
         `count` of their changes (tasks, by the number of their last change, and tombstones)
-        follow, as an incremental sync reads them, and that count. 0 changes: their counter
-        (task_counts.change_seq). Fewer than `count` changes in all: 0, and all of them."""
+        follow, as an incremental sync reads them, and that count. 0 changes: their latest
+        number. Fewer than `count` changes in all: 0, and all of them."""
         heavy = str(user_uuid(HEAVY_INDEX))
         try:
             with self.connect() as connection, connection.cursor() as cursor:
-                if count == 0:
+                if count == 0:  # the latest number (src/repositories/sync.py's counter)
                     cursor.execute(
-                        "SELECT coalesce(max(change_seq), 0) FROM task_counts WHERE user_id = %s",
-                        (heavy,),
+                        "SELECT greatest((SELECT max(change_seq) FROM tasks WHERE user_id = %(u)s),"
+                        " (SELECT max(change_seq) FROM task_tombstones WHERE user_id = %(u)s), 0)",
+                        {"u": heavy},
                     )
                     return int(cursor.fetchone()[0]), 0
                 # Each number is taken once per user, by a task's write or a deletion.

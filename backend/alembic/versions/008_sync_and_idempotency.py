@@ -1,11 +1,16 @@
-"""Incremental sync and idempotency keys: change sequence, tombstones, stored responses
+"""Incremental sync and idempotency keys: change numbers, tombstones, stored responses
 
-- task_counts.change_seq: each user's change sequence. A row trigger on tasks (BEFORE INSERT
-  OR UPDATE) takes the user's next number, under the user's task_counts row lock, and stamps
-  it on the row (tasks.change_seq); the lock is held until the write commits, so a user's
-  changes commit in sequence order and a sync token (a number) is exact (docs/sync.md).
+- tasks.change_seq: the number of the row's last change, from the sequence
+  task_change_seq, taken by a row trigger (BEFORE INSERT OR UPDATE) while it holds the
+  user's task_counts row lock (FOR UPDATE, held until the write commits): a user's changes
+  commit in the order of their numbers, so a sync token (a number) is exact (docs/sync.md).
+  A lock, not a counter written per row: one statement writing many rows of one user (an
+  import, the benchmark's seed) locks the row once; a per-row counter update made each row
+  walk the versions the previous rows left (100,000 rows of one user did not finish in
+  15 minutes).
 - task_tombstones: a statement trigger (AFTER DELETE) records every deleted task of a user
-  who still exists, each with the next number; deleting the user removes them (CASCADE).
+  who still exists, each numbered under the same lock; deleting the user removes them
+  (CASCADE).
 - task_counts.sync_pruned_seq: the highest tombstone number pruned (src/cli/prune.py).
 - sync_epoch: one random id for the database's sync timeline (a restore changes it).
 - idempotency_keys: the first response of a write sent with an `Idempotency-Key`.
@@ -43,8 +48,12 @@ depends_on: str | Sequence[str] | None = None
 # upgrade` and `stamp`, and behind /readyz (src/db/schema_objects.py); required by
 # tests/migrations/test_schema_objects.py.
 SCHEMA_OBJECTS: dict[str, list[str]] = {
-    "relations": ["idempotency_keys", "task_tombstones", "sync_epoch"],
-    "functions": ["task_change_seq_stamp()", "task_tombstones_record()"],
+    "relations": ["idempotency_keys", "task_tombstones", "sync_epoch", "task_change_seq"],
+    "functions": [
+        "task_change_seq_stamp()",
+        "task_tombstones_record()",
+        "task_change_lock(uuid[])",
+    ],
 }
 
 # squawk's findings on this revision's SQL (tests/migrations/test_squawk.py), and why each is
@@ -66,63 +75,68 @@ SQUAWK_IGNORE: dict[str, str] = {
 LOCK_TIMEOUT = "2s"
 STATEMENT_TIMEOUT = "1min"
 
-# The user's next number, stamped on the row. The upsert takes the user's task_counts row
-# lock (the same row revision 004's counters write), held until the transaction ends. An
-# UPDATE that changes nothing is no change: it keeps its number (and, since this trigger runs
-# before tasks_set_updated_at, its updated_at and ETag).
-STAMP_FUNCTION = """
+SEQUENCE = "task_change_seq"
+# The user's lock, then the next number. An UPDATE that changes nothing is no change: it keeps
+# its number (and, since this trigger runs before tasks_set_updated_at, its updated_at and
+# ETag). Repeated in one transaction, the lock costs nothing: the row is already locked.
+STAMP_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION task_change_seq_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
-        RETURN NEW;
+    IF TG_OP = 'UPDATE' THEN
+        IF NEW IS NOT DISTINCT FROM OLD THEN
+            RETURN NEW;
+        END IF;
+        IF NEW.user_id <> OLD.user_id THEN
+            -- A move between users (never done by the API): both users locked, in user_id
+            -- order, the order revision 004's trigger locks them in.
+            PERFORM task_change_lock(ARRAY[OLD.user_id, NEW.user_id]);
+            NEW.change_seq := nextval('{SEQUENCE}');
+            RETURN NEW;
+        END IF;
     END IF;
-    IF TG_OP = 'UPDATE' AND NEW.user_id IS DISTINCT FROM OLD.user_id THEN
-        -- A move between users (never done by the API): both counters, created if missing,
-        -- then locked in user_id order, the order revision 004's trigger locks them in, so
-        -- that two opposite moves cannot deadlock.
-        INSERT INTO task_counts (user_id)
-        SELECT u FROM unnest(ARRAY[OLD.user_id, NEW.user_id]) AS u ORDER BY u
-        ON CONFLICT (user_id) DO NOTHING;
-        PERFORM FROM task_counts WHERE user_id IN (OLD.user_id, NEW.user_id)
-        ORDER BY user_id FOR UPDATE;
+    PERFORM FROM task_counts WHERE user_id = NEW.user_id FOR UPDATE;
+    IF NOT FOUND THEN  -- the user's first task
+        PERFORM task_change_lock(ARRAY[NEW.user_id]);
     END IF;
-    INSERT INTO task_counts AS c (user_id, change_seq) VALUES (NEW.user_id, 1)
-    ON CONFLICT (user_id) DO UPDATE SET change_seq = c.change_seq + 1
-    RETURNING c.change_seq INTO NEW.change_seq;
+    NEW.change_seq := nextval('{SEQUENCE}');
     RETURN NEW;
 END
 $$
 """
-# One tombstone per deleted task, numbered after the user's last change, users in id order
-# (as revision 004 locks them). A user the same statement deleted (`WITH gone AS (DELETE FROM
+# The users' task_counts rows, created if missing, locked FOR UPDATE in user_id order.
+LOCK_FUNCTION = """
+CREATE OR REPLACE FUNCTION task_change_lock(users uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO task_counts (user_id)
+    SELECT DISTINCT u FROM unnest(users) AS u ORDER BY u
+    ON CONFLICT (user_id) DO NOTHING;
+    PERFORM FROM task_counts WHERE user_id = ANY(users) ORDER BY user_id FOR UPDATE;
+END
+$$
+"""
+# One tombstone per deleted task, numbered under the users' locks, users in id order (as
+# revision 004 locks them). A user the same statement deleted (`WITH gone AS (DELETE FROM
 # tasks ...) DELETE FROM users ...`, src/repositories/users.py) gets none: they would go with
-# the user. TRUNCATE (tests only) resets task_counts, so the tombstones go too.
-RECORD_FUNCTION = """
+# the user. TRUNCATE (tests only) takes the tombstones with it.
+RECORD_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION task_tombstones_record() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM task_tombstones;
         RETURN NULL;
     END IF;
-    WITH gone AS (
-        SELECT o.user_id, o.id,
-               row_number() OVER (PARTITION BY o.user_id ORDER BY o.id) AS n,
-               count(*) OVER (PARTITION BY o.user_id) AS k
-        FROM old_rows AS o
-        WHERE EXISTS (SELECT FROM users AS u WHERE u.id = o.user_id)
-    ), bumped AS (
-        INSERT INTO task_counts AS c (user_id, change_seq)
-        SELECT DISTINCT user_id, k FROM gone ORDER BY user_id
-        ON CONFLICT (user_id) DO UPDATE SET change_seq = c.change_seq + excluded.change_seq
-        RETURNING c.user_id, c.change_seq
-    )
+    PERFORM task_change_lock(array_agg(DISTINCT o.user_id))
+    FROM old_rows AS o
+    WHERE EXISTS (SELECT FROM users AS u WHERE u.id = o.user_id)
+    HAVING count(*) > 0;
     INSERT INTO task_tombstones (user_id, change_seq, task_id, deleted_at)
-    SELECT g.user_id, b.change_seq - g.k + g.n, g.id, now() AT TIME ZONE 'UTC'
-    FROM gone AS g JOIN bumped AS b USING (user_id);
+    SELECT o.user_id, nextval('{SEQUENCE}'), o.id, now() AT TIME ZONE 'UTC'
+    FROM (SELECT user_id, id FROM old_rows ORDER BY id) AS o
+    WHERE EXISTS (SELECT FROM users AS u WHERE u.id = o.user_id);
     RETURN NULL;
 END
 $$
-"""
+"""  # noqa: S608 (fixed text, no input)
 TRIGGERS = {
     "tasks_change_seq": (
         "BEFORE INSERT OR UPDATE ON tasks FOR EACH ROW EXECUTE FUNCTION task_change_seq_stamp()"
@@ -146,12 +160,12 @@ def upgrade() -> None:
     op.add_column(
         "tasks", sa.Column("change_seq", sa.BigInteger(), nullable=True), if_not_exists=True
     )
-    for name in ("change_seq", "sync_pruned_seq"):
-        op.add_column(
-            "task_counts",
-            sa.Column(name, sa.BigInteger(), server_default=sa.text("0"), nullable=False),
-            if_not_exists=True,
-        )
+    op.add_column(
+        "task_counts",
+        sa.Column("sync_pruned_seq", sa.BigInteger(), server_default=sa.text("0"), nullable=False),
+        if_not_exists=True,
+    )
+    op.execute(f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE} AS bigint")
     op.create_table(
         "sync_epoch",
         sa.Column("epoch", sa.Uuid(), nullable=False),
@@ -203,6 +217,7 @@ def upgrade() -> None:
         unique=False,
         if_not_exists=True,
     )
+    op.execute(LOCK_FUNCTION)
     op.execute(STAMP_FUNCTION)
     op.execute(RECORD_FUNCTION)
     for name, definition in TRIGGERS.items():
@@ -216,9 +231,10 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS {name} ON tasks")
     op.execute("DROP FUNCTION IF EXISTS task_tombstones_record()")
     op.execute("DROP FUNCTION IF EXISTS task_change_seq_stamp()")
+    op.execute("DROP FUNCTION IF EXISTS task_change_lock(uuid[])")
+    op.execute(f"DROP SEQUENCE IF EXISTS {SEQUENCE}")
     op.drop_column("tasks", "change_seq", if_exists=True)
     op.drop_column("task_counts", "sync_pruned_seq", if_exists=True)
-    op.drop_column("task_counts", "change_seq", if_exists=True)
     op.drop_index("ix_task_tombstones_deleted_at", table_name="task_tombstones", if_exists=True)
     op.drop_table("task_tombstones", if_exists=True)
     op.drop_index("ix_idempotency_keys_created_at", table_name="idempotency_keys", if_exists=True)

@@ -4,10 +4,9 @@ app.
 - total, completed: make `X-Total-Count` of an unfiltered or completed-filtered list one
   primary-key read instead of a COUNT over the user's tasks, which grew with the list
   (20 ms at 100,000 tasks).
-- change_seq: the user's change sequence. Every insert, update and delete of one of the
-  user's tasks takes the next number under this row's lock, held until the writing
-  transaction ends, so the user's changes commit in sequence order: a sync token is a number
-  below which nothing can still appear (docs/sync.md).
+- the row's lock: every change of one of the user's tasks takes it (FOR UPDATE, revision
+  008's triggers) before it takes its number from the sequence task_change_seq, and holds it
+  until it commits, so the user's changes commit in number order (docs/sync.md).
 - sync_pruned_seq: the highest sequence of a tombstone pruned (src/cli/prune.py); a sync
   token below it may have missed a deletion and gets 410.
 """
@@ -35,5 +34,4 @@ class TaskCount(SQLModel, table=True):
     )
     total: int = _counter()
     completed: int = _counter()
-    change_seq: int = _counter()
     sync_pruned_seq: int = _counter()

@@ -2,11 +2,11 @@
 
 Revision 008's triggers number every change of a user's tasks (tasks.change_seq, and
 task_tombstones for deletions) under the user's task_counts row lock, held until the change
-commits: a user's changes commit in sequence order. Each page is one statement, so one
-snapshot: the counter it reads (task_counts.change_seq) is at least the number of every change
-it sees, and every change numbered up to it is visible (docs/sync.md). A page that ends the
-changes can hand out that counter as the next token; a transaction that took a number and
-has not committed holds a higher one.
+commits: a user's changes commit in number order. Each page is one statement, so one
+snapshot: the counter it computes (the user's latest visible number) is at least the number
+of every change it sees, and every change of the user numbered up to it is visible
+(docs/sync.md). A page that ends the changes can hand out that counter as the next token; a
+transaction that took a number and has not committed holds a higher one.
 """
 
 import uuid
@@ -92,20 +92,30 @@ def _task(row: dict[str, Any]) -> dict[str, Any]:
 
 def _with_counter(page: Any, order: Any) -> Statement:
     """`page` (a subquery) joined to the user's counters: one row with no task when the page
-    is empty, so the counters always come back."""
+    is empty, so the counters always come back.
+
+    The counter is the user's latest change number visible in the page's snapshot: the
+    highest of their tasks' and tombstones' numbers (one index probe each), or of the
+    tombstones pruned. Numbers are taken under the user's lock, held to commit, so every
+    number of the user below it belongs to a committed change the snapshot sees."""
+    user: Any = bindparam("user_id")
+    pruned = (
+        select(col(TaskCount.sync_pruned_seq))
+        .where(col(TaskCount.user_id) == user)
+        .scalar_subquery()
+    )
+    latest_task = (
+        select(func.max(col(Task.change_seq))).where(col(Task.user_id) == user).scalar_subquery()
+    )
+    latest_tombstone = (
+        select(func.max(col(TaskTombstone.change_seq)))
+        .where(col(TaskTombstone.user_id) == user)
+        .scalar_subquery()
+    )
+    zero: Any = literal_column("0")
     counters = select(
-        func.coalesce(
-            select(col(TaskCount.change_seq))
-            .where(col(TaskCount.user_id) == bindparam("user_id"))
-            .scalar_subquery(),
-            literal_column("0"),
-        ).label(_COUNTER),
-        func.coalesce(
-            select(col(TaskCount.sync_pruned_seq))
-            .where(col(TaskCount.user_id) == bindparam("user_id"))
-            .scalar_subquery(),
-            literal_column("0"),
-        ).label(_PRUNED),
+        func.greatest(latest_task, latest_tombstone, pruned, zero).label(_COUNTER),
+        func.coalesce(pruned, zero).label(_PRUNED),
         select(col(SyncEpoch.epoch)).scalar_subquery().label(_EPOCH),
     ).subquery("counters")
     return compile_statement(

@@ -153,13 +153,19 @@ def test_a_retried_delete_of_the_user_replays(
     client: TestClient, alice: ApiUser, db: TestDb
 ) -> None:
     create_task(client, alice)
+    gone = create_task(client, alice)["id"]
+    client.delete(alice.task_url(gone), headers=alice.headers)
+    tombstones = "SELECT count(*) FROM task_tombstones WHERE user_id = %(u)s"
+    assert db.scalar(tombstones, {"u": alice.user_id}) == 1
     headers = keyed(alice)
     assert client.delete("/api/users/me", headers=headers).status_code == 204
     again = client.delete("/api/users/me", headers=headers)
     assert again.status_code == 204
     assert again.headers["idempotency-replayed"] == "true"
-    # The replay did not provision the user again; their other keys went with them.
+    # The replay did not provision the user again; their tombstones and other keys went
+    # with them.
     assert db.scalar("SELECT count(*) FROM users WHERE id = %(u)s", {"u": alice.user_id}) == 0
+    assert db.scalar(tombstones, {"u": alice.user_id}) == 0
     assert db.scalar("SELECT count(*) FROM idempotency_keys") == 1
 
 

@@ -35,11 +35,15 @@ SELECT alembic_version.version_num
 FROM alembic_version;
 
 -- schema: schema_objects
-SELECT to_regclass(%(o0)s::VARCHAR) IS NOT NULL AS o0, to_regclass(%(o1)s::VARCHAR) IS NOT NULL AS o1, to_regclass(%(o2)s::VARCHAR) IS NOT NULL AS o2, to_regprocedure(%(o3)s::VARCHAR) IS NOT NULL AS o3, to_regclass(%(o4)s::VARCHAR) IS NOT NULL AS o4, to_regclass(%(o5)s::VARCHAR) IS NOT NULL AS o5, to_regprocedure(%(o6)s::VARCHAR) IS NOT NULL AS o6, to_regtype(%(o7)s::VARCHAR) IS NOT NULL AS o7, to_regtype(%(o8)s::VARCHAR) IS NOT NULL AS o8, to_regclass(%(o9)s::VARCHAR) IS NOT NULL AS o9, to_regclass(%(o10)s::VARCHAR) IS NOT NULL AS o10, to_regclass(%(o11)s::VARCHAR) IS NOT NULL AS o11, to_regprocedure(%(o12)s::VARCHAR) IS NOT NULL AS o12, to_regclass(%(o13)s::VARCHAR) IS NOT NULL AS o13, to_regclass(%(o14)s::VARCHAR) IS NOT NULL AS o14, to_regclass(%(o15)s::VARCHAR) IS NOT NULL AS o15, to_regprocedure(%(o16)s::VARCHAR) IS NOT NULL AS o16, to_regprocedure(%(o17)s::VARCHAR) IS NOT NULL AS o17, to_regclass(%(o18)s::VARCHAR) IS NOT NULL AS o18;
+SELECT to_regclass(%(o0)s::VARCHAR) IS NOT NULL AS o0, to_regclass(%(o1)s::VARCHAR) IS NOT NULL AS o1, to_regclass(%(o2)s::VARCHAR) IS NOT NULL AS o2, to_regprocedure(%(o3)s::VARCHAR) IS NOT NULL AS o3, to_regclass(%(o4)s::VARCHAR) IS NOT NULL AS o4, to_regclass(%(o5)s::VARCHAR) IS NOT NULL AS o5, to_regprocedure(%(o6)s::VARCHAR) IS NOT NULL AS o6, to_regtype(%(o7)s::VARCHAR) IS NOT NULL AS o7, to_regtype(%(o8)s::VARCHAR) IS NOT NULL AS o8, to_regclass(%(o9)s::VARCHAR) IS NOT NULL AS o9, to_regclass(%(o10)s::VARCHAR) IS NOT NULL AS o10, to_regclass(%(o11)s::VARCHAR) IS NOT NULL AS o11, to_regprocedure(%(o12)s::VARCHAR) IS NOT NULL AS o12, to_regclass(%(o13)s::VARCHAR) IS NOT NULL AS o13, to_regclass(%(o14)s::VARCHAR) IS NOT NULL AS o14, to_regclass(%(o15)s::VARCHAR) IS NOT NULL AS o15, to_regclass(%(o16)s::VARCHAR) IS NOT NULL AS o16, to_regprocedure(%(o17)s::VARCHAR) IS NOT NULL AS o17, to_regprocedure(%(o18)s::VARCHAR) IS NOT NULL AS o18, to_regprocedure(%(o19)s::VARCHAR) IS NOT NULL AS o19, to_regclass(%(o20)s::VARCHAR) IS NOT NULL AS o20;
 
 -- sync: sync changes after
 SELECT counters.sync_counter, counters.sync_pruned, counters.sync_epoch, page.title, page.description, page.is_completed, page.priority, page.tags, page.due_date, page.remind_at, page.recurring_rule, page.recurring_interval, page.id, page.user_id, page.next_occurrence_id, page.change_seq, page.created_at, page.updated_at, page.sync_deleted_at 
-FROM (SELECT coalesce((SELECT task_counts.change_seq 
+FROM (SELECT greatest((SELECT max(tasks.change_seq) AS max_1 
+FROM tasks 
+WHERE tasks.user_id = %(user_id)s::UUID), (SELECT max(task_tombstones.change_seq) AS max_2 
+FROM task_tombstones 
+WHERE task_tombstones.user_id = %(user_id)s::UUID), (SELECT task_counts.sync_pruned_seq 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID), 0) AS sync_counter, coalesce((SELECT task_counts.sync_pruned_seq 
 FROM task_counts 
@@ -56,7 +60,11 @@ WHERE task_tombstones.user_id = %(user_id)s::UUID AND task_tombstones.change_seq
 
 -- sync: sync full page
 SELECT counters.sync_counter, counters.sync_pruned, counters.sync_epoch, page.title, page.description, page.is_completed, page.priority, page.tags, page.due_date, page.remind_at, page.recurring_rule, page.recurring_interval, page.id, page.user_id, page.next_occurrence_id, page.change_seq, page.created_at, page.updated_at 
-FROM (SELECT coalesce((SELECT task_counts.change_seq 
+FROM (SELECT greatest((SELECT max(tasks.change_seq) AS max_1 
+FROM tasks 
+WHERE tasks.user_id = %(user_id)s::UUID), (SELECT max(task_tombstones.change_seq) AS max_2 
+FROM task_tombstones 
+WHERE task_tombstones.user_id = %(user_id)s::UUID), (SELECT task_counts.sync_pruned_seq 
 FROM task_counts 
 WHERE task_counts.user_id = %(user_id)s::UUID), 0) AS sync_counter, coalesce((SELECT task_counts.sync_pruned_seq 
 FROM task_counts 

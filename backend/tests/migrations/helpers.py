@@ -55,7 +55,7 @@ TAG_COUNTS_TRIGGERS = {
     "tasks_tag_counts_on_truncate",
 }
 SYNC_TRIGGERS = {"tasks_change_seq", "tasks_tombstones_on_delete", "tasks_tombstones_on_truncate"}
-SYNC_FUNCTIONS = {"task_change_seq_stamp", "task_tombstones_record"}
+SYNC_FUNCTIONS = {"task_change_seq_stamp", "task_tombstones_record", "task_change_lock"}
 HEAD_TRIGGERS = UPDATED_AT_TRIGGERS | TASK_COUNTS_TRIGGERS | TAG_COUNTS_TRIGGERS | SYNC_TRIGGERS
 HEAD_FUNCTIONS = {"set_updated_at", "task_counts_apply", "tag_counts_apply"} | SYNC_FUNCTIONS
 

@@ -177,11 +177,9 @@ TRIGGERS_007 = [
 
 
 COLUMNS_008_TASKS: list[Column] = [("tasks", "change_seq", "bigint", False, None)]
-COLUMNS_008_COUNTS: list[Column] = [
-    ("task_counts", "change_seq", "bigint", True, "0"),
-    ("task_counts", "sync_pruned_seq", "bigint", True, "0"),
-]
+COLUMNS_008_COUNTS: list[Column] = [("task_counts", "sync_pruned_seq", "bigint", True, "0")]
 FUNCTIONS_008 = [
+    ("task_change_lock", "users uuid[]", "void", "plpgsql"),
     ("task_change_seq_stamp", "", "trigger", "plpgsql"),
     ("task_tombstones_record", "", "trigger", "plpgsql"),
 ]

@@ -149,7 +149,8 @@ def test_a_token_below_the_pruned_tombstones_gets_410(
     client.delete(alice.task_url(task), headers=alice.headers)
     # What src/cli/prune.py leaves once that tombstone is pruned.
     db.execute(
-        "UPDATE task_counts SET sync_pruned_seq = change_seq WHERE user_id = %(u)s",
+        "UPDATE task_counts SET sync_pruned_seq = (SELECT max(change_seq)"
+        " FROM task_tombstones WHERE user_id = %(u)s) WHERE user_id = %(u)s",
         {"u": alice.user_id},
     )
     response = client.get(f"/api/{alice.sub}/sync", params={"token": token}, headers=alice.headers)
