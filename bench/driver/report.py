@@ -416,7 +416,7 @@ def offline_section(r: Results) -> list[str]:
         "",
         f"{w} workers, the same run. **Sync**: `GET /api/{{user_id}}/sync?limit=50&token=...` "
         "for the heavy user, the token at the point of their change sequence after which 0 "
-        "(their current counter) or exactly 50 changes (tasks and tombstones) follow, written "
+        "(their latest change number) or exactly 50 changes (tasks and tombstones) follow, written "
         "when the scenario starts (after the write scenarios have moved the sequence) and "
         "checked with one request first; against the first page of their list (list50), "
         f"target ≥ {pct(SYNC_TARGET)} at {label(SYNC_TARGET_TASKS)}. **Writes with an "
