@@ -586,3 +586,32 @@ def test_pgbouncer_support_reports_its_pool_settings(bouncer: PgBouncer) -> None
         port=bouncer.port,
         database="x",
     )
+
+
+def test_keyed_writes_and_sync_through_pgbouncer(
+    settings: Settings, bouncer: PgBouncer, app_url: URL, direct: Engine
+) -> None:
+    """An Idempotency-Key's write sends BEGIN with its claim and its stored response with the
+    COMMIT (psycopg's pipeline mode): through transaction pooling, 20 concurrent POSTs with
+    one key still make one task, a retry replays, and a sync sees the task."""
+    user = make_user()
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+    with (
+        LiveServer(create_app(pooled_settings(settings), database_url=app_url)) as server,
+        httpx.Client(base_url=server.url, timeout=WAIT, limits=limits) as http,
+    ):
+        http.get("/api/users/me", headers=user.headers)
+        headers = {**user.headers, "Idempotency-Key": '"through-pgbouncer"'}
+        responses = simultaneously(
+            [lambda: http.post(user.tasks_url, json={"title": "once"}, headers=headers)] * 20
+        )
+        assert {r.status_code for r in responses} == {201}
+        assert len({r.content for r in responses}) == 1
+        assert sum("idempotency-replayed" not in r.headers for r in responses) == 1
+        page = http.get(f"/api/{user.sub}/sync", headers=user.headers).json()
+        assert [task["title"] for task in page["tasks"]] == ["once"]
+    with direct.connect() as connection:
+        count = connection.execute(
+            text("SELECT count(*) FROM tasks WHERE user_id = :u"), {"u": user.user_id}
+        ).scalar()
+    assert count == 1
