@@ -168,7 +168,7 @@ async def get_caller_tasks(
     ],
 ) -> CallerTasks:
     """In order: the request's shape (415, 422), the token (401), the path's owner (403,
-    before any SQL), the schema (503), a write's Idempotency-Key (claimed, or replayed)."""
+    before any SQL), the schema (503), a write's Idempotency-Key (pending, for its first write)."""
     session = await get_db_session(request)  # not a sub-dependency: each costs ~10 µs
     check_request(request)
     claims = await authenticate(request)
@@ -201,7 +201,7 @@ async def get_caller_user(request: Request) -> CallerUser:
     if router is not None and request.method != "GET":  # GET provisions: on the primary
         await route_session(session, router, claims.user_id, writes=True)
     await require_current_schema(request, session)
-    await claim_key(request, session, request.app.state.settings, claims.user_id)
+    await claim_key(request, session, request.app.state.settings, claims.user_id, at_once=True)
     users = UserRepository(session)
     return CallerUser(await provision(claims, users), users)
 

@@ -2,23 +2,26 @@
 write routes: a retry with the same key and the same request gets the first response again,
 without the work being done twice.
 
-How (docs/api.md, "Retries"):
-- The key is claimed in the request's transaction, before the work: a row in
-  idempotency_keys, keyed by the caller and the key. A concurrent request with the same key
-  waits for that transaction (PostgreSQL's unique index), at most IDEMPOTENCY_WAIT_SECONDS
-  (then 409, still in progress).
-- A successful response (status below 400) is written over the claim before the transaction
-  commits (DbSessionMiddleware calls `record`), so the change and its stored response commit
-  together or not at all. An error response rolls both back: the key stays free, and a retry
-  runs again.
-- The waiting request then finds the committed record and replays it (same status, body,
-  Location and ETag, plus `Idempotency-Replayed: true`), or refuses a record of another
-  request (method, path, body) with 422.
+How (docs/api.md, "Retries"; the statements: src/repositories/idempotency.py):
+- The key rides on the request's session (`RequestKey`, pending) until a write carries it.
+  A task write records it in its own statement, with the row it wrote, in autocommit: one
+  round trip, as without a key. A request that opens a transaction (completing a task,
+  deleting the user) claims it first instead, and its response is written over the claim
+  before the transaction commits (DbSessionMiddleware calls `record`). Either way the change
+  and its record commit together or not at all, and an error leaves the key free.
+- A retry's write meets the key in its unique index: when the key's request is still
+  running, it waits for it (at most IDEMPOTENCY_WAIT_SECONDS, then 409). It then gets the
+  first request's row back, and the route renders it as it did the first time; or the stored
+  response; or, when the record is of another request (method, path, body), 422. Replays
+  carry `Idempotency-Replayed: true`.
+- A write that wrote nothing (404, 412) looks the key up before it answers: a retried DELETE
+  gets the first 204, not a 404.
 """
 
 import contextlib
 import hashlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -29,15 +32,14 @@ from psycopg.errors import LockNotAvailable
 
 from src.core.errors import InvalidFieldError, KeyInUseError
 from src.core.settings import Settings
-from src.db.session import DbSession
+from src.db.session import DbSession, Params, Row
 from src.db.statements import Statement
 from src.models._common import utcnow
 from src.models.idempotency import IDEMPOTENCY_KEY_MAX_LENGTH
-from src.repositories.idempotency import IdempotencyRepository
+from src.repositories.idempotency import IdempotencyRepository, KeyTakenError
 
 HEADER = "Idempotency-Key"
 _FIELD = "header.Idempotency-Key"
-REPLAYED = "Idempotency-Replayed"
 _STORED_HEADERS = ("content-type", "location", "etag")
 _WRITE_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 
@@ -83,14 +85,69 @@ def parse_key(value: str) -> str:
     return key
 
 
-@dataclass(frozen=True)
-class Claim:
-    """A key this request holds: `record` stores its response (DbSessionMiddleware)."""
+@dataclass
+class RequestKey:
+    """The request's Idempotency-Key: pending on its session (DbSession.idempotency_key)
+    until a write records it or a transaction claims it."""
 
     repository: IdempotencyRepository
     user_id: uuid.UUID
     key: str
     fingerprint: bytes
+    settings: Settings
+    claimed: bool = False  # in the request's transaction: `record` stores the response
+    replayed: bool = False  # the response is the first request's again
+
+    @property
+    def _wait_ms(self) -> int:
+        return int(self.settings.idempotency_wait_seconds * 1000)
+
+    async def write(self, session: DbSession, statement: Statement, params: Params) -> Row | None:
+        """`statement`'s keyed variant: its row, the key recorded with it. A write that met
+        the key recorded gets that record's row; one that wrote nothing (a missing task, a
+        stale If-Match, a user with no row yet), None, unless the key holds a record."""
+        key = (self.user_id, self.key, self.fingerprint)
+        for _ in range(2):
+            taken = False
+            try:
+                with _in_progress_is_409():
+                    row = await self.repository.write_keyed(
+                        statement, params, key, utcnow(), self._wait_ms
+                    )
+            except KeyTakenError:
+                taken = True
+            else:
+                if row is not None:
+                    session.idempotency_key = None
+                    return row
+            record = await self._current_record()
+            if record is not None:
+                session.idempotency_key = None
+                return await self._replay_row(record)
+            if not taken:
+                return None  # nothing written, nothing recorded: the key stays pending
+            # Taken, then gone (it expired and was forgotten): once more.
+        raise KeyInUseError("this Idempotency-Key was just used; retry in a moment")
+
+    async def claim(self, session: DbSession) -> None:
+        """Open the session's transaction with the key claimed in it; or raise
+        ReplayedResponse with the stored response, or refuse (409, 422)."""
+        session.idempotency_key = None
+        for _ in range(2):
+            with _in_progress_is_409():
+                claimed = await self.repository.claim(
+                    self.user_id, self.key, self.fingerprint, utcnow(), self._wait_ms
+                )
+            if claimed:
+                self.claimed = True
+                return
+            record = await self._current_record()
+            if record is not None:
+                if record["status"] is None:  # a keyed write's row, not a response
+                    raise KeyInUseError("this Idempotency-Key's request has no response yet")
+                self.replayed = True
+                raise ReplayedResponse(_replay(record))
+        raise KeyInUseError("this Idempotency-Key was just used; retry in a moment")
 
     def record(
         self, status: int, headers: list[tuple[bytes, bytes]], body: bytes
@@ -104,47 +161,72 @@ class Claim:
             self.user_id, self.key, self.fingerprint, utcnow(), (status, kept, body)
         )
 
-
-async def claim_key(
-    request: Request, session: DbSession, settings: Settings, user_id: uuid.UUID
-) -> None:
-    """For a write that carries an Idempotency-Key: claim it (the request's transaction
-    begins), or raise ReplayedResponse with the first response, or refuse (409, 422).
-    Without the header, or for a read, nothing."""
-    value = request.headers.get(HEADER)
-    if value is None or request.method not in _WRITE_METHODS:
-        return
-    key = parse_key(value)
-    fingerprint = await _fingerprint(request)
-    repository = IdempotencyRepository(session)
-    now = utcnow()
-    wait_ms = int(settings.idempotency_wait_seconds * 1000)
-    try:
-        claimed = await repository.claim(user_id, key, fingerprint, now, wait_ms)
-    except LockNotAvailable:
-        raise KeyInUseError(
-            "a request with this Idempotency-Key is still in progress; retry in a moment"
-        ) from None
-    if not claimed:
-        record = await repository.get(user_id, key)
-        expired_before = now - timedelta(hours=settings.idempotency_key_ttl_hours)
-        if record is None or record["created_at"] < expired_before:
-            claimed = await repository.reclaim_expired(
-                user_id, key, fingerprint, now, expired_before
-            ) or await repository.claim(user_id, key, fingerprint, now, wait_ms)
-            if not claimed:  # taken again meanwhile: the client's retry will meet it
-                raise KeyInUseError("this Idempotency-Key was just used; retry in a moment")
-        elif bytes(record["fingerprint"]) != fingerprint:
+    async def _current_record(self) -> Row | None:
+        """The key's record, unless it expired (then forgotten: the key is free again);
+        422 when it is another request's."""
+        record = await self.repository.get(self.user_id, self.key)
+        if record is None:
+            return None
+        expired_before = utcnow() - timedelta(hours=self.settings.idempotency_key_ttl_hours)
+        if record["created_at"] < expired_before:
+            await self.repository.forget_expired(self.user_id, self.key, expired_before)
+            return None
+        if bytes(record["fingerprint"]) != self.fingerprint:
             raise InvalidFieldError(
                 _FIELD,
                 "this key was used with another request (method, path or body); "
                 "use a new key for a new request",
             )
-        elif record["status"] is None:  # (never committed so: see the module's docstring)
+        return record
+
+    async def _replay_row(self, record: Row) -> Row:
+        self.replayed = True
+        if record["has_snapshot"]:
+            row = await self.repository.replay_task(self.user_id, self.key)
+            assert row is not None  # the record was read a moment ago, and is not expired
+            return row
+        if record["status"] is None:  # (a claim is never committed without its response)
             raise KeyInUseError("this Idempotency-Key's request has no response yet")
-        else:
-            raise ReplayedResponse(_replay(record))
-    request.scope["state"]["idempotency"] = Claim(repository, user_id, key, fingerprint)
+        raise ReplayedResponse(_replay(record))
+
+
+@contextlib.contextmanager
+def _in_progress_is_409() -> Iterator[None]:
+    try:
+        yield
+    except LockNotAvailable:
+        raise KeyInUseError(
+            "a request with this Idempotency-Key is still in progress; retry in a moment"
+        ) from None
+
+
+async def claim_key(
+    request: Request,
+    session: DbSession,
+    settings: Settings,
+    user_id: uuid.UUID,
+    *,
+    at_once: bool = False,
+) -> None:
+    """For a write that carries an Idempotency-Key: the key, pending on the request's session
+    for its first write; `at_once` claims it now, in the transaction it opens (a route whose
+    statements do not carry keys: DELETE /api/users/me, which provisions the user first).
+    Without the header, or for a read, nothing."""
+    value = request.headers.get(HEADER)
+    if value is None or request.method not in _WRITE_METHODS:
+        return
+    key = RequestKey(
+        IdempotencyRepository(session),
+        user_id,
+        parse_key(value),
+        await _fingerprint(request),
+        settings,
+    )
+    request.scope["state"]["idempotency"] = key
+    if at_once:
+        await key.claim(session)
+    else:
+        session.idempotency_key = key
 
 
 async def _fingerprint(request: Request) -> bytes:
@@ -156,5 +238,4 @@ async def _fingerprint(request: Request) -> bytes:
 def _replay(record: dict[str, Any]) -> Response:
     headers: dict[str, str] = dict(record["headers"] or {})
     media_type = headers.pop("content-type", None)
-    headers[REPLAYED] = "true"
     return Response(bytes(record["body"] or b""), record["status"], headers, media_type=media_type)

@@ -4,9 +4,9 @@
 guide's troubleshooting advice (`alembic stamp head` on tables made by hand) therefore leaves
 a database that claims the head and lacks everything after revision 001, and it answered 500
 on the first list. Each revision declares, in `SCHEMA_OBJECTS`, objects it creates (tables,
-indexes, functions, types); one query asks PostgreSQL which of them exist (`to_regclass`,
-`to_regprocedure`, `to_regtype`: NULL for a missing name, no error), and `SchemaObjects`
-answers:
+indexes, functions, types, columns as `table.column`); one query asks PostgreSQL which of
+them exist (`to_regclass`, `to_regprocedure`, `to_regtype`, pg_attribute: NULL for a missing
+name, no error), and `SchemaObjects` answers:
 
 - `shown_revision`: the last revision whose objects, and those of every revision before it,
   all exist: what the database really holds;
@@ -30,15 +30,55 @@ from typing import Any
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Select, Text, bindparam, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    not_,
+    select,
+    table,
+)
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
+
+_PG_ATTRIBUTE = table(
+    "pg_attribute",
+    column("attrelid"),
+    column("attname"),
+    column("attnum"),
+    column("attisdropped"),
+    schema="pg_catalog",
+)
+
+
+def _column_number(name: ColumnElement[str]) -> ColumnElement[Any]:
+    """A column named `table.column`: its number, NULL when either is absent (a revision
+    that only adds a column shows by it)."""
+    attribute = _PG_ATTRIBUTE.c
+    dot: ColumnElement[str] = literal_column("'.'")
+    first: ColumnElement[int] = literal_column("1")
+    second: ColumnElement[int] = literal_column("2")
+    return (
+        select(attribute.attnum)
+        .where(
+            attribute.attrelid == func.to_regclass(func.split_part(name, dot, first)),
+            attribute.attname == func.split_part(name, dot, second),
+            not_(attribute.attisdropped),
+        )
+        .scalar_subquery()
+    )
+
 
 # The lookup function for each kind of object; each returns NULL for a name that is absent.
 _LOOKUPS: Mapping[str, Callable[..., Any]] = {
     "relations": func.to_regclass,
     "functions": func.to_regprocedure,
     "types": func.to_regtype,
+    "columns": _column_number,
 }
 
 
@@ -50,7 +90,9 @@ class SchemaObject:
     dropped_by: str | None = None  # the revision that drops it, if one does
 
     def __str__(self) -> str:
-        return f"type {self.name}" if self.kind == "types" else self.name
+        if self.kind in ("types", "columns"):
+            return f"{self.kind[:-1]} {self.name}"
+        return self.name
 
 
 def declared_objects(script: ScriptDirectory) -> tuple[tuple[str, ...], tuple[SchemaObject, ...]]:

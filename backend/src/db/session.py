@@ -49,6 +49,8 @@ class DbSession:
         self._transaction: AsyncExitStack | None = None
         self._standby_read: StandbyRead | None = None
         self._on_finish: Callable[[Connection | None], Awaitable[None]] | None = None
+        # The request's Idempotency-Key while no write has carried it (src/api/idempotency.py).
+        self.idempotency_key: PendingKey | None = None
 
     def read_from(self, read: StandbyRead) -> None:
         """Run this session's statements on the standby if it may serve them (before the
@@ -74,6 +76,9 @@ class DbSession:
         return self._connection
 
     async def begin(self) -> None:
+        if self._transaction is None and self.idempotency_key is not None:
+            await self.idempotency_key.claim(self)  # BEGIN and the claim, in one round trip
+            return
         if self._transaction is None:
             connection = await self.connection()
             self._transaction = AsyncExitStack()
@@ -106,9 +111,26 @@ class DbSession:
         return cursor.rowcount
 
     async def fetch_one(self, statement: Statement, params: Params | None = None) -> Row | None:
+        """The statement's first row. A write with a keyed variant, while the request's
+        Idempotency-Key is pending, runs that variant instead (the key recorded with it)."""
+        if self.idempotency_key is not None and statement.keyed is not None:
+            return await self.idempotency_key.write(self, statement, params or {})
         connection = await self.connection()
         cursor = await connection.execute(statement.sql, params, prepare=statement.prepare)
         return await cursor.fetchone()
+
+    async def fetch_one_alone(
+        self, statement: Statement, params: Params | None = None
+    ) -> Row | None:
+        """`fetch_one`, for a statement that may fail without failing the request: inside a
+        transaction (the tests' rolled-back one), in a savepoint that its failure undoes."""
+        connection = await self.connection()
+        if connection.info.transaction_status == TransactionStatus.IDLE:
+            cursor = await connection.execute(statement.sql, params, prepare=statement.prepare)
+            return await cursor.fetchone()
+        async with connection.transaction():
+            cursor = await connection.execute(statement.sql, params, prepare=statement.prepare)
+            return await cursor.fetchone()
 
     async def fetch_all(self, statement: Statement, params: Params | None = None) -> list[Row]:
         connection = await self.connection()
@@ -181,14 +203,33 @@ def open_session(pool: Pool) -> AbstractAsyncContextManager[DbSession]:
     return session_scope(DbSession(pool))
 
 
+class PendingKey(Protocol):
+    """The request's Idempotency-Key (src/api/idempotency.py) while no write has carried it:
+    the first keyed write records it in its own statement (`write`), or `begin` claims it in
+    the transaction it opens. Either takes it off the session."""
+
+    async def write(self, session: "DbSession", statement: Statement, params: Params) -> Row | None:
+        """`statement`'s keyed variant: its row; or the row the key's first request wrote."""
+
+    async def claim(self, session: "DbSession") -> None:
+        """Open the session's transaction, the key claimed in it."""
+
+
 class Recorder(Protocol):
-    """What stores a response in the request's transaction before it commits: an
-    Idempotency-Key's claim (src/api/idempotency.py), in `scope["state"]["idempotency"]`.
-    `record` gives the statement that stores it, which `finish` runs with the COMMIT."""
+    """The request's Idempotency-Key, in `scope["state"]["idempotency"]`, as the middleware
+    sees it: `claimed` in the request's transaction, the response is stored before it
+    commits (`record` gives the statement, which `finish` runs with the COMMIT); `replayed`,
+    the response is the first request's again."""
+
+    claimed: bool
+    replayed: bool
 
     def record(
         self, status: int, headers: list[tuple[bytes, bytes]], body: bytes
     ) -> tuple[Statement, Params]: ...
+
+
+_REPLAYED = (b"idempotency-replayed", b"true")
 
 
 class FailedResponseError(Exception):
@@ -227,7 +268,9 @@ class DbSessionMiddleware:
             if message["type"] == "http.response.start" and not finished:
                 status = message["status"]
                 recorder: Recorder | None = state.get("idempotency")
-                if recorder is not None and status < 400:
+                if recorder is not None and recorder.replayed:
+                    message["headers"] = [*message.get("headers", ()), _REPLAYED]
+                elif recorder is not None and recorder.claimed and status < 400:
                     held = message  # its response is stored before the commit
                     return
                 finished = True

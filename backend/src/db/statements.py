@@ -41,6 +41,9 @@ class Statement:
     sql: str
     params: frozenset[str]
     prepare: bool | None = None
+    # The same write recording the request's Idempotency-Key in the same statement, for a
+    # task write that may carry one (src/repositories/idempotency.py, `keyable`).
+    keyed: "Statement | None" = None
 
 
 class StatementError(ValueError):

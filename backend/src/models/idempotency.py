@@ -32,3 +32,7 @@ class IdempotencyKey(SQLModel, table=True):
     status: int | None = Field(default=None, sa_type=SmallInteger)
     headers: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB))
     body: bytes | None = Field(default=None, sa_type=LargeBinary)
+    # Or, for a task write that carried its key in its own statement, the task row that
+    # statement returned (to_jsonb): a retry gets that row back and renders it as the first
+    # request did (src/repositories/idempotency.py, "keyed writes").
+    snapshot: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB))

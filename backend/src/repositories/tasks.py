@@ -45,6 +45,7 @@ from src.models import Task, TaskCount, TaskCreate, TaskRow, User, UserTagCount
 from src.models._common import utcnow
 from src.models.task import PRIORITY_TYPE
 from src.repositories._rows import mark_utc
+from src.repositories.idempotency import keyable
 
 _STALE = "the task changed since the version in If-Match; fetch it again"
 _MISSING = "no such task"
@@ -322,7 +323,7 @@ _INSERTED: dict[str, Any] = {
     "created_at": Task.created_at,
     "updated_at": Task.updated_at,
 }
-_CREATE = compile_statement(
+_CREATE = keyable(
     insert(Task)
     .from_select(
         list(_INSERTED),
@@ -333,7 +334,7 @@ _CREATE = compile_statement(
     .returning(Task)
 )
 _DELETE = {
-    versioned: compile_statement(delete(Task).where(*_target(versioned)).returning(Task))
+    versioned: keyable(delete(Task).where(*_target(versioned)).returning(Task))
     for versioned in (False, True)
 }
 _TOGGLE = {
@@ -405,7 +406,7 @@ def update_statement(names: tuple[str, ...], with_versions: bool) -> Statement:
     if rule is not None and due is None:
         no_rule = sql_cast(rule, rule.type).is_(None)
         conditions.append(or_(no_rule, col(Task.due_date).is_not(None)))
-    return compile_statement(update(Task).values(values).where(*conditions).returning(Task))
+    return keyable(update(Task).values(values).where(*conditions).returning(Task))
 
 
 def _recurrence_refusal(names: tuple[str, ...]) -> FieldConflictError | None:

@@ -174,3 +174,73 @@ def test_reads_ignore_the_header(client: TestClient, alice: ApiUser, db: TestDb)
     response = client.get(alice.tasks_url, headers=keyed(alice, "read"))
     assert response.status_code == 200
     assert db.scalar("SELECT count(*) FROM idempotency_keys") == 0
+
+
+def recorded(db: TestDb) -> list[tuple[Any, ...]]:
+    """(status, has a row) of every key recorded, oldest first."""
+    rows = db.fetch_all(
+        "SELECT status, snapshot IS NOT NULL AS row FROM idempotency_keys ORDER BY created_at"
+    )
+    return [(row["status"], row["row"]) for row in rows]
+
+
+def test_a_task_write_records_its_key_with_its_row_and_a_transaction_with_its_response(
+    client: TestClient, alice: ApiUser, db: TestDb
+) -> None:
+    """Create, PUT, PATCH and DELETE record the key in their own statement (the row they
+    wrote, no stored response); completing (a transaction: it may schedule the next
+    occurrence) stores its response."""
+    task = client.post(alice.tasks_url, json={"title": "t"}, headers=keyed(alice)).json()
+    url = alice.task_url(task["id"])
+    client.put(url, json={"title": "u"}, headers=keyed(alice))
+    client.patch(url, json={"title": "v"}, headers=keyed(alice))
+    client.patch(f"{url}/complete", headers=keyed(alice))
+    client.delete(url, headers=keyed(alice))
+    assert recorded(db) == [(None, True)] * 3 + [(200, False), (None, True)]
+
+
+def test_a_replay_is_the_first_response_even_after_the_task_changed(
+    client: TestClient, alice: ApiUser
+) -> None:
+    task = create_task(client, alice, title="before")
+    url = alice.task_url(task["id"])
+    headers = keyed(alice)
+    first = client.put(url, json={"title": "mine"}, headers=headers)
+    client.patch(url, json={"title": "someone else's"}, headers=alice.headers)
+    again = client.put(url, json={"title": "mine"}, headers=headers)
+    same_response(first, again)
+    assert again.json()["title"] == "mine"
+    assert again.headers["idempotency-replayed"] == "true"
+    assert client.get(url, headers=alice.headers).json()["title"] == "someone else's"
+
+
+def test_a_retry_whose_if_match_went_stale_by_its_own_first_attempt_replays(
+    client: TestClient, alice: ApiUser
+) -> None:
+    """The first PUT changed the ETag its If-Match names; the retry matches no row (412
+    without a key), finds the key's record and replays the 200."""
+    task = client.post(alice.tasks_url, json={"title": "t"}, headers=alice.headers)
+    url = alice.task_url(task.json()["id"])
+    headers = {**keyed(alice), "If-Match": task.headers["etag"]}
+    first = client.put(url, json={"title": "once"}, headers=headers)
+    assert first.status_code == 200
+    again = client.put(url, json={"title": "once"}, headers=headers)
+    same_response(first, again)
+    assert again.headers["idempotency-replayed"] == "true"
+    plain = client.put(
+        url, json={"title": "once"}, headers={**alice.headers, **{"If-Match": task.headers["etag"]}}
+    )
+    assert plain.status_code == 412
+
+
+def test_a_write_that_found_no_task_leaves_the_key_free(
+    client: TestClient, alice: ApiUser, db: TestDb
+) -> None:
+    headers = keyed(alice)
+    missing = client.delete(alice.task_url(999_999), headers=headers)
+    assert missing.status_code == 404
+    assert recorded(db) == []
+    # Another request with the same key: the key was never recorded, so it is free.
+    task = create_task(client, alice)
+    assert client.delete(alice.task_url(task["id"]), headers=headers).status_code == 204
+    assert recorded(db) == [(None, True)]

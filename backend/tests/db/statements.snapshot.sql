@@ -4,16 +4,21 @@ WITH wait AS
  INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) SELECT %(user_id)s::UUID AS anon_1, %(key)s::VARCHAR AS anon_2, %(fingerprint)s AS anon_3, %(created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4 
 FROM wait ON CONFLICT (user_id, key) DO NOTHING RETURNING idempotency_keys.created_at;
 
+-- idempotency: idempotency forget expired
+DELETE FROM idempotency_keys WHERE idempotency_keys.user_id = %(user_id)s::UUID AND idempotency_keys.key = %(key)s::VARCHAR AND idempotency_keys.created_at < %(expired_before)s::TIMESTAMP WITHOUT TIME ZONE;
+
 -- idempotency: idempotency get
-SELECT idempotency_keys.user_id, idempotency_keys.key, idempotency_keys.fingerprint, idempotency_keys.created_at, idempotency_keys.status, idempotency_keys.headers, idempotency_keys.body 
+SELECT idempotency_keys.fingerprint, idempotency_keys.created_at, idempotency_keys.status, idempotency_keys.headers, idempotency_keys.body, idempotency_keys.snapshot IS NOT NULL AS has_snapshot 
 FROM idempotency_keys 
 WHERE idempotency_keys.user_id = %(user_id)s::UUID AND idempotency_keys.key = %(key)s::VARCHAR;
 
--- idempotency: idempotency reclaim
-UPDATE idempotency_keys SET fingerprint=%(fingerprint)s, created_at=%(created_at)s::TIMESTAMP WITHOUT TIME ZONE, status=NULL, headers=NULL, body=NULL WHERE idempotency_keys.user_id = %(user_id)s::UUID AND idempotency_keys.key = %(key)s::VARCHAR AND idempotency_keys.created_at < %(expired_before)s::TIMESTAMP WITHOUT TIME ZONE RETURNING idempotency_keys.created_at;
-
 -- idempotency: idempotency record
 INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, status, headers, body) VALUES (%(user_id)s::UUID, %(key)s::VARCHAR, %(fingerprint)s, %(created_at)s::TIMESTAMP WITHOUT TIME ZONE, %(status)s::SMALLINT, %(headers)s::JSONB, %(body)s) ON CONFLICT (user_id, key) DO UPDATE SET status = excluded.status, headers = excluded.headers, body = excluded.body;
+
+-- idempotency: idempotency replay task
+SELECT anon_1.title, anon_1.description, anon_1.is_completed, anon_1.priority, anon_1.tags, anon_1.due_date, anon_1.remind_at, anon_1.recurring_rule, anon_1.recurring_interval, anon_1.id, anon_1.user_id, anon_1.next_occurrence_id, anon_1.change_seq, anon_1.created_at, anon_1.updated_at 
+FROM idempotency_keys JOIN jsonb_populate_record(CAST(NULL AS tasks), idempotency_keys.snapshot) AS anon_1 ON true 
+WHERE idempotency_keys.user_id = %(user_id)s::UUID AND idempotency_keys.key = %(key)s::VARCHAR;
 
 -- maintenance: prune keys
 DELETE FROM idempotency_keys WHERE (idempotency_keys.user_id, idempotency_keys.key) IN (SELECT idempotency_keys.user_id, idempotency_keys.key 
@@ -35,7 +40,9 @@ SELECT alembic_version.version_num
 FROM alembic_version;
 
 -- schema: schema_objects
-SELECT to_regclass(%(o0)s::VARCHAR) IS NOT NULL AS o0, to_regclass(%(o1)s::VARCHAR) IS NOT NULL AS o1, to_regclass(%(o2)s::VARCHAR) IS NOT NULL AS o2, to_regprocedure(%(o3)s::VARCHAR) IS NOT NULL AS o3, to_regclass(%(o4)s::VARCHAR) IS NOT NULL AS o4, to_regclass(%(o5)s::VARCHAR) IS NOT NULL AS o5, to_regprocedure(%(o6)s::VARCHAR) IS NOT NULL AS o6, to_regtype(%(o7)s::VARCHAR) IS NOT NULL AS o7, to_regtype(%(o8)s::VARCHAR) IS NOT NULL AS o8, to_regclass(%(o9)s::VARCHAR) IS NOT NULL AS o9, to_regclass(%(o10)s::VARCHAR) IS NOT NULL AS o10, to_regclass(%(o11)s::VARCHAR) IS NOT NULL AS o11, to_regprocedure(%(o12)s::VARCHAR) IS NOT NULL AS o12, to_regclass(%(o13)s::VARCHAR) IS NOT NULL AS o13, to_regclass(%(o14)s::VARCHAR) IS NOT NULL AS o14, to_regclass(%(o15)s::VARCHAR) IS NOT NULL AS o15, to_regclass(%(o16)s::VARCHAR) IS NOT NULL AS o16, to_regprocedure(%(o17)s::VARCHAR) IS NOT NULL AS o17, to_regprocedure(%(o18)s::VARCHAR) IS NOT NULL AS o18, to_regprocedure(%(o19)s::VARCHAR) IS NOT NULL AS o19, to_regclass(%(o20)s::VARCHAR) IS NOT NULL AS o20;
+SELECT to_regclass(%(o0)s::VARCHAR) IS NOT NULL AS o0, to_regclass(%(o1)s::VARCHAR) IS NOT NULL AS o1, to_regclass(%(o2)s::VARCHAR) IS NOT NULL AS o2, to_regprocedure(%(o3)s::VARCHAR) IS NOT NULL AS o3, to_regclass(%(o4)s::VARCHAR) IS NOT NULL AS o4, to_regclass(%(o5)s::VARCHAR) IS NOT NULL AS o5, to_regprocedure(%(o6)s::VARCHAR) IS NOT NULL AS o6, to_regtype(%(o7)s::VARCHAR) IS NOT NULL AS o7, to_regtype(%(o8)s::VARCHAR) IS NOT NULL AS o8, to_regclass(%(o9)s::VARCHAR) IS NOT NULL AS o9, to_regclass(%(o10)s::VARCHAR) IS NOT NULL AS o10, to_regclass(%(o11)s::VARCHAR) IS NOT NULL AS o11, to_regprocedure(%(o12)s::VARCHAR) IS NOT NULL AS o12, to_regclass(%(o13)s::VARCHAR) IS NOT NULL AS o13, to_regclass(%(o14)s::VARCHAR) IS NOT NULL AS o14, to_regclass(%(o15)s::VARCHAR) IS NOT NULL AS o15, to_regclass(%(o16)s::VARCHAR) IS NOT NULL AS o16, to_regprocedure(%(o17)s::VARCHAR) IS NOT NULL AS o17, to_regprocedure(%(o18)s::VARCHAR) IS NOT NULL AS o18, to_regprocedure(%(o19)s::VARCHAR) IS NOT NULL AS o19, to_regclass(%(o20)s::VARCHAR) IS NOT NULL AS o20, (SELECT pg_catalog.pg_attribute.attnum 
+FROM pg_catalog.pg_attribute 
+WHERE pg_catalog.pg_attribute.attrelid = to_regclass(split_part(%(o21)s::VARCHAR, '.', 1)) AND pg_catalog.pg_attribute.attname = split_part(%(o21)s::VARCHAR, '.', 2) AND NOT pg_catalog.pg_attribute.attisdropped) IS NOT NULL AS o21;
 
 -- sync: sync changes after
 SELECT counters.sync_counter, counters.sync_pruned, counters.sync_epoch, page.title, page.description, page.is_completed, page.priority, page.tags, page.due_date, page.remind_at, page.recurring_rule, page.recurring_interval, page.id, page.user_id, page.next_occurrence_id, page.change_seq, page.created_at, page.updated_at, page.sync_deleted_at 
@@ -85,11 +92,47 @@ WHERE EXISTS (SELECT *
 FROM users 
 WHERE users.id = %(user_id)s::UUID) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
+-- tasks: create, keyed
+WITH keyed_write AS 
+(INSERT INTO tasks (user_id, title, description, is_completed, priority, tags, due_date, remind_at, recurring_rule, recurring_interval, created_at, updated_at) SELECT %(user_id)s::UUID AS anon_5, %(title)s::VARCHAR AS anon_6, %(description)s::VARCHAR AS anon_7, %(is_completed)s AS anon_8, %(priority)s AS anon_9, %(tags)s::TEXT[] AS anon_10, %(due_date)s::TIMESTAMP WITHOUT TIME ZONE AS anon_11, %(remind_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_12, %(recurring_rule)s AS anon_13, %(recurring_interval)s::SMALLINT AS anon_14, %(created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_15, %(updated_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_16 
+WHERE EXISTS (SELECT * 
+FROM users 
+WHERE users.id = %(user_id)s::UUID) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
 -- tasks: delete
 DELETE FROM tasks WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: delete if-match
 DELETE FROM tasks WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: delete if-match, keyed
+WITH keyed_write AS 
+(DELETE FROM tasks WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: delete, keyed
+WITH keyed_write AS 
+(DELETE FROM tasks WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
 
 -- tasks: get
 SELECT tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at 
@@ -625,11 +668,55 @@ UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR,
 -- tasks: update (PUT) if-match
 UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
+-- tasks: update (PUT) if-match, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update (PUT), keyed
+WITH keyed_write AS 
+(UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
 -- tasks: update description
 UPDATE tasks SET description=%(description)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update description if-match
 UPDATE tasks SET description=%(description)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: update description if-match, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET description=%(description)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update description, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET description=%(description)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
 
 -- tasks: update due_date
 UPDATE tasks SET due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (CAST(%(due_date)s::TIMESTAMP WITHOUT TIME ZONE AS TIMESTAMP WITHOUT TIME ZONE) IS NOT NULL OR tasks.recurring_rule IS NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
@@ -637,11 +724,55 @@ UPDATE tasks SET due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.
 -- tasks: update due_date if-match
 UPDATE tasks SET due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (CAST(%(due_date)s::TIMESTAMP WITHOUT TIME ZONE AS TIMESTAMP WITHOUT TIME ZONE) IS NOT NULL OR tasks.recurring_rule IS NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
+-- tasks: update due_date if-match, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (CAST(%(due_date)s::TIMESTAMP WITHOUT TIME ZONE AS TIMESTAMP WITHOUT TIME ZONE) IS NOT NULL OR tasks.recurring_rule IS NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update due_date, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (CAST(%(due_date)s::TIMESTAMP WITHOUT TIME ZONE AS TIMESTAMP WITHOUT TIME ZONE) IS NOT NULL OR tasks.recurring_rule IS NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
 -- tasks: update is_completed
 UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update is_completed if-match
 UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: update is_completed if-match, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update is_completed, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
 
 -- tasks: update priority
 UPDATE tasks SET priority=%(priority)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
@@ -649,11 +780,55 @@ UPDATE tasks SET priority=%(priority)s WHERE tasks.id = %(id)s::INTEGER AND task
 -- tasks: update priority if-match
 UPDATE tasks SET priority=%(priority)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
+-- tasks: update priority if-match, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET priority=%(priority)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update priority, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET priority=%(priority)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
 -- tasks: update recurring_interval
 UPDATE tasks SET recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update recurring_interval if-match
 UPDATE tasks SET recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: update recurring_interval if-match, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update recurring_interval, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
 
 -- tasks: update recurring_rule
 UPDATE tasks SET recurring_rule=%(recurring_rule)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.due_date IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
@@ -661,11 +836,55 @@ UPDATE tasks SET recurring_rule=%(recurring_rule)s WHERE tasks.id = %(id)s::INTE
 -- tasks: update recurring_rule if-match
 UPDATE tasks SET recurring_rule=%(recurring_rule)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.due_date IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
+-- tasks: update recurring_rule if-match, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET recurring_rule=%(recurring_rule)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.due_date IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update recurring_rule, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET recurring_rule=%(recurring_rule)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.due_date IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
 -- tasks: update remind_at
 UPDATE tasks SET remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update remind_at if-match
 UPDATE tasks SET remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: update remind_at if-match, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update remind_at, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
 
 -- tasks: update tags
 UPDATE tasks SET tags=%(tags)s::TEXT[] WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
@@ -673,11 +892,55 @@ UPDATE tasks SET tags=%(tags)s::TEXT[] WHERE tasks.id = %(id)s::INTEGER AND task
 -- tasks: update tags if-match
 UPDATE tasks SET tags=%(tags)s::TEXT[] WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
+-- tasks: update tags if-match, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET tags=%(tags)s::TEXT[] WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update tags, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET tags=%(tags)s::TEXT[] WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
 -- tasks: update title
 UPDATE tasks SET title=%(title)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
 -- tasks: update title if-match
 UPDATE tasks SET title=%(title)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: update title if-match, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET title=%(title)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update title, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET title=%(title)s::VARCHAR WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
 
 -- users: delete
 WITH gone_tasks AS 

@@ -31,6 +31,8 @@ def every_statement() -> dict[str, Statement]:
         repository = module.__name__.rsplit(".", 1)[1]
         for name, statement in module.all_statements().items():
             found[f"{repository}: {name}"] = statement
+            if statement.keyed is not None:  # the write recording an Idempotency-Key
+                found[f"{repository}: {name}, keyed"] = statement.keyed
     return found
 
 

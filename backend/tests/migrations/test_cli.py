@@ -65,7 +65,15 @@ def test_upgrade_head_and_downgrades(empty_database: URL) -> None:
     ok(run_alembic(empty_database, "downgrade", "-1"))
     previous = script_directory().get_revision(head()).down_revision
     assert versions(empty_database) == [previous]
-    assert previous == "008"  # 009 undone: its index is gone
+    assert previous == "009"  # 010 undone: the keys' snapshot column is gone
+    columns = query(
+        empty_database,
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'idempotency_keys'",
+    )
+    assert ("snapshot",) not in columns
+    assert ("body",) in columns
+
+    ok(run_alembic(empty_database, "downgrade", "008"))  # 009 undone: its index is gone
     indexes = query(empty_database, "SELECT indexname FROM pg_indexes WHERE tablename = 'tasks'")
     assert ("ix_tasks_user_id_change_seq",) not in indexes
 

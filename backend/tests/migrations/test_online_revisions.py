@@ -174,15 +174,15 @@ def test_revision_007_keeps_writers_flowing_and_counts_every_tag(million: URL) -
     assert sum(row["n"] for row in kept) >= TASKS // 2
 
 
-def test_revisions_008_and_009_keep_writers_flowing_and_number_every_change(million: URL) -> None:
+def test_revisions_008_to_010_keep_writers_flowing_and_number_every_change(million: URL) -> None:
     """008 (tables, columns without a rewrite, the sequence and tombstone triggers: one short
-    transaction) and 009 (the sync index, CONCURRENTLY), writers inserting, completing and
-    retagging throughout."""
+    transaction), 009 (the sync index, CONCURRENTLY) and 010 (a nullable column on
+    idempotency_keys), writers inserting, completing and retagging throughout."""
     with connect(million) as conn:
         basic_before = conn.execute(
             "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
         ).fetchone()
-    upgrade_while_writing(million, "009", "008+009", tags=True)
+    upgrade_while_writing(million, "010", "008-010", tags=True)
     with connect(million) as conn:
         invalid = conn.execute(
             "SELECT count(*) AS n FROM pg_index WHERE indrelid = 'tasks'::regclass"
