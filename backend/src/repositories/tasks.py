@@ -3,8 +3,8 @@
 Every statement is a SQLModel expression over the table models, compiled once
 (src/db/statements.py) and run on the request's psycopg connection: each method sends one
 statement on its success path (a second one only to tell a missing task from a stale
-If-Match, to count a list whose page came back empty, or to schedule a recurring task's
-next occurrence).
+If-Match, to count a list whose page came back empty, or, in a transaction, to complete a
+recurring task and schedule its next occurrence).
 `select(Task)` reads every column of the model, so a column added to `Task` is read
 everywhere.
 """
@@ -217,6 +217,13 @@ class TaskRepository:
             raise ValueError(f"not writable: {sorted(set(changes) - set(names))}")
         completes = changes.get("is_completed") is True
         if completes:
+            # One statement for a task whose completion schedules nothing (most tasks);
+            # otherwise, or when it matched no row, the transaction below.
+            alone = update_statement(names, if_match is not None, schedules_nothing=True)
+            params = {**changes, "id": task_id, "user_id": user_id, "versions": if_match}
+            done = await self.session.fetch_one(alone, params)
+            if done is not None:
+                return in_utc(done)
             await self.session.begin()
         query = update_statement(names, if_match is not None)
         refusal = _recurrence_refusal(names)
@@ -226,6 +233,10 @@ class TaskRepository:
     async def toggle_completed(
         self, user_id: uuid.UUID, task_id: int, if_match: list[datetime] | None = None
     ) -> TaskRow:
+        params = {"id": task_id, "user_id": user_id, "versions": if_match}
+        done = await self.session.fetch_one(_TOGGLE_ALONE[if_match is not None], params)
+        if done is not None:  # a toggle that schedules nothing: one statement
+            return in_utc(done)
         await self.session.begin()  # it may complete a recurring task: see _schedule_next
         query = _TOGGLE[if_match is not None]
         task = await self._update_one(user_id, task_id, query, {}, if_match)
@@ -346,6 +357,21 @@ _TOGGLE = {
     )
     for versioned in (False, True)
 }
+# A completion schedules a next occurrence only for a recurring task that has none yet
+# (_schedule_next). The writes below match only the other tasks: for them completing is one
+# statement, in autocommit; a task they leave unmatched takes the transaction.
+_SCHEDULES_NOTHING = or_(
+    col(Task.recurring_rule).is_(None), col(Task.next_occurrence_id).is_not(None)
+)
+_TOGGLE_ALONE = {
+    versioned: keyable(
+        update(Task)
+        .values(is_completed=not_(col(Task.is_completed)))
+        .where(*_target(versioned), or_(col(Task.is_completed), _SCHEDULES_NOTHING))
+        .returning(Task)
+    )
+    for versioned in (False, True)
+}
 # The next occurrence, copied from the completed task in SQL, and the completed task pointing
 # at it, in one statement; the completed task is what it returns.
 _COPIED = ("user_id", "title", "description", "priority", "tags")
@@ -391,15 +417,25 @@ _TAGS = compile_statement(
 
 
 @lru_cache(maxsize=1024)
-def update_statement(names: tuple[str, ...], with_versions: bool) -> Statement:
+def update_statement(
+    names: tuple[str, ...], with_versions: bool, *, schedules_nothing: bool = False
+) -> Statement:
     """UPDATE of the named fields (in _WRITABLE's order), each set from its own parameter.
 
     A recurring task keeps a due date (ck_tasks_recurrence_needs_due_date): where only one of
     the two fields is set, the UPDATE matches no row rather than break the rule, so the
-    request is refused without an error that would abort its transaction."""
+    request is refused without an error that would abort its transaction.
+
+    `schedules_nothing`: only a task that completing gives no next occurrence, its
+    recurrence taken as the UPDATE leaves it (a completion's single statement)."""
     values = {name: param(name, _WRITABLE[name]) for name in names}
     conditions = list(_target(with_versions))
     due, rule = values.get("due_date"), values.get("recurring_rule")
+    if schedules_nothing and rule is not None:
+        no_rule = sql_cast(rule, rule.type).is_(None)
+        conditions.append(or_(no_rule, col(Task.next_occurrence_id).is_not(None)))
+    elif schedules_nothing:
+        conditions.append(_SCHEDULES_NOTHING)
     if due is not None and rule is None:  # (typed: PostgreSQL cannot infer `$1 IS NULL`)
         kept_due = sql_cast(due, due.type).is_not(None)
         conditions.append(or_(kept_due, col(Task.recurring_rule).is_(None)))
@@ -525,6 +561,13 @@ def all_statements() -> dict[str, Statement]:
         tag = " if-match" if versioned else ""
         found[f"delete{tag}"] = _DELETE[versioned]
         found[f"toggle{tag}"] = _TOGGLE[versioned]
+        found[f"toggle{tag}, schedules nothing"] = _TOGGLE_ALONE[versioned]
+        found[f"update (PUT){tag}, schedules nothing"] = update_statement(
+            tuple(_WRITABLE), versioned, schedules_nothing=True
+        )
+        found[f"update is_completed{tag}, schedules nothing"] = update_statement(
+            ("is_completed",), versioned, schedules_nothing=True
+        )
         found[f"update (PUT){tag}"] = update_statement(tuple(_WRITABLE), versioned)
         for name in _WRITABLE:
             found[f"update {name}{tag}"] = update_statement((name,), versioned)

@@ -187,16 +187,27 @@ def recorded(db: TestDb) -> list[tuple[Any, ...]]:
 def test_a_task_write_records_its_key_with_its_row_and_a_transaction_with_its_response(
     client: TestClient, alice: ApiUser, db: TestDb
 ) -> None:
-    """Create, PUT, PATCH and DELETE record the key in their own statement (the row they
-    wrote, no stored response); completing (a transaction: it may schedule the next
-    occurrence) stores its response."""
+    """Create, PUT, PATCH, completing a task that does not recur and DELETE each record the
+    key in their own statement (the row they wrote, no stored response). Completing a
+    recurring task (a transaction: it schedules the next occurrence) stores its response."""
     task = client.post(alice.tasks_url, json={"title": "t"}, headers=keyed(alice)).json()
     url = alice.task_url(task["id"])
     client.put(url, json={"title": "u"}, headers=keyed(alice))
     client.patch(url, json={"title": "v"}, headers=keyed(alice))
     client.patch(f"{url}/complete", headers=keyed(alice))
     client.delete(url, headers=keyed(alice))
-    assert recorded(db) == [(None, True)] * 3 + [(200, False), (None, True)]
+    assert recorded(db) == [(None, True)] * 5
+    weekly = create_task(
+        client, alice, title="w", due_date="2026-12-07T09:00:00Z", recurring_rule="weekly"
+    )
+    completion = keyed(alice)
+    first = client.patch(f"{alice.task_url(weekly['id'])}/complete", headers=completion)
+    assert first.json()["next_occurrence_id"] is not None
+    assert recorded(db)[-1] == (200, False)
+    again = client.patch(f"{alice.task_url(weekly['id'])}/complete", headers=completion)
+    same_response(first, again)
+    assert again.headers["idempotency-replayed"] == "true"
+    assert count_tasks(db, alice) == 2  # the weekly task and one next occurrence
 
 
 def test_a_replay_is_the_first_response_even_after_the_task_changed(

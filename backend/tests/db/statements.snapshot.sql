@@ -662,6 +662,34 @@ UPDATE tasks SET is_completed=NOT tasks.is_completed WHERE tasks.id = %(id)s::IN
 -- tasks: toggle if-match
 UPDATE tasks SET is_completed=NOT tasks.is_completed WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
+-- tasks: toggle if-match, schedules nothing
+UPDATE tasks SET is_completed=NOT tasks.is_completed WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (tasks.is_completed OR tasks.recurring_rule IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: toggle if-match, schedules nothing, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET is_completed=NOT tasks.is_completed WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (tasks.is_completed OR tasks.recurring_rule IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: toggle, schedules nothing
+UPDATE tasks SET is_completed=NOT tasks.is_completed WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (tasks.is_completed OR tasks.recurring_rule IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: toggle, schedules nothing, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET is_completed=NOT tasks.is_completed WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (tasks.is_completed OR tasks.recurring_rule IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
 -- tasks: update (PUT)
 UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
 
@@ -679,9 +707,37 @@ FROM keyed_write JOIN wait ON true)
  SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
 FROM keyed_write;
 
+-- tasks: update (PUT) if-match, schedules nothing
+UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: update (PUT) if-match, schedules nothing, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
 -- tasks: update (PUT), keyed
 WITH keyed_write AS 
 (UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update (PUT), schedules nothing
+UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: update (PUT), schedules nothing, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET title=%(title)s::VARCHAR, description=%(description)s::VARCHAR, is_completed=%(is_completed)s, priority=%(priority)s, tags=%(tags)s::TEXT[], due_date=%(due_date)s::TIMESTAMP WITHOUT TIME ZONE, remind_at=%(remind_at)s::TIMESTAMP WITHOUT TIME ZONE, recurring_rule=%(recurring_rule)s, recurring_interval=%(recurring_interval)s::SMALLINT WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (CAST(%(recurring_rule)s AS task_recurrence) IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
 wait AS 
 (SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
 recorded_key AS 
@@ -763,9 +819,37 @@ FROM keyed_write JOIN wait ON true)
  SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
 FROM keyed_write;
 
+-- tasks: update is_completed if-match, schedules nothing
+UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (tasks.recurring_rule IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: update is_completed if-match, schedules nothing, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND tasks.updated_at = ANY (%(versions)s::TIMESTAMP WITHOUT TIME ZONE[]) AND (tasks.recurring_rule IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
 -- tasks: update is_completed, keyed
 WITH keyed_write AS 
 (UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
+wait AS 
+(SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
+recorded_key AS 
+(INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot) SELECT %(idempotency_user_id)s::UUID AS anon_1, %(idempotency_key)s::VARCHAR AS anon_2, %(idempotency_fingerprint)s AS anon_3, %(idempotency_created_at)s::TIMESTAMP WITHOUT TIME ZONE AS anon_4, to_jsonb(keyed_write) AS to_jsonb_1 
+FROM keyed_write JOIN wait ON true)
+ SELECT keyed_write.title, keyed_write.description, keyed_write.is_completed, keyed_write.priority, keyed_write.tags, keyed_write.due_date, keyed_write.remind_at, keyed_write.recurring_rule, keyed_write.recurring_interval, keyed_write.id, keyed_write.user_id, keyed_write.next_occurrence_id, keyed_write.change_seq, keyed_write.created_at, keyed_write.updated_at 
+FROM keyed_write;
+
+-- tasks: update is_completed, schedules nothing
+UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (tasks.recurring_rule IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at;
+
+-- tasks: update is_completed, schedules nothing, keyed
+WITH keyed_write AS 
+(UPDATE tasks SET is_completed=%(is_completed)s WHERE tasks.id = %(id)s::INTEGER AND tasks.user_id = %(user_id)s::UUID AND (tasks.recurring_rule IS NULL OR tasks.next_occurrence_id IS NOT NULL) RETURNING tasks.title, tasks.description, tasks.is_completed, tasks.priority, tasks.tags, tasks.due_date, tasks.remind_at, tasks.recurring_rule, tasks.recurring_interval, tasks.id, tasks.user_id, tasks.next_occurrence_id, tasks.change_seq, tasks.created_at, tasks.updated_at), 
 wait AS 
 (SELECT set_config('lock_timeout', %(wait)s, true) AS set), 
 recorded_key AS 
