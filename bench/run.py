@@ -40,6 +40,9 @@ from driver.scenarios import (
     FLOOR_ROUNDS,
     FRAMEWORK,
     FRAMEWORK_APP,
+    IN_TURN,
+    IN_TURN_PLAIN,
+    KEY_ROUNDS,
     MCP,
     OFFLINE,
     ORGANIZATION,
@@ -140,6 +143,14 @@ def check_tools() -> None:
     absent = [f"  {tool}: {how}" for tool, how in missing.items() if shutil.which(tool) is None]
     if absent:
         sys.exit("the benchmark needs:\n" + "\n".join(absent))
+
+
+def medians(results: dict[str, list[Measurement]]) -> dict[str, tuple[Measurement, list[float]]]:
+    """Rounds measured in turn: each one's median round by req/s, and every round's req/s."""
+    return {
+        key: (sorted(runs, key=lambda m: m.rps)[len(runs) // 2], [round(m.rps) for m in runs])
+        for key, runs in results.items()
+    }
 
 
 class Bench:
@@ -259,6 +270,21 @@ class Bench:
                             and workers != ORGANIZATION_WORKERS
                         ):
                             continue  # their targets are set at 2 workers: half the run time
+                        if scenario.key in IN_TURN:
+                            for key, (result, rounds) in self.in_turn(
+                                server, fixtures, scenario.key, create_rps
+                            ).items():
+                                runs.append(
+                                    {
+                                        "tasks": tasks,
+                                        "workers": workers,
+                                        "scenario": key,
+                                        **result.as_dict(),
+                                        "rounds_rps": rounds,
+                                    }
+                                )
+                                report_line(layout, f"{workers}w", f"{key} (median)", result)
+                            continue
                         result = self.measure(server, fixtures, scenario.key, create_rps)
                         create_rps = result.rps if scenario.key == "create" else create_rps
                         runs.append(
@@ -290,10 +316,20 @@ class Bench:
         for _ in range(FLOOR_ROUNDS):
             results[FRAMEWORK.key].append(self.measure(ceiling, fixtures, FRAMEWORK.key, None))
             results[BARE.key].append(self.measure(server, fixtures, BARE.key, None))
-        return {
-            key: (sorted(runs, key=lambda m: m.rps)[len(runs) // 2], [round(m.rps) for m in runs])
-            for key, runs in results.items()
-        }
+        return medians(results)
+
+    def in_turn(
+        self, server: Server, fixtures: Fixtures, key: str, create_rps: float | None
+    ) -> dict[str, tuple[Measurement, list[float]]]:
+        """A keyed write (IN_TURN) and its plain twin, KEY_ROUNDS rounds in turn: the median
+        round of each by req/s, and every round's req/s; the twin under its in-turn key."""
+        twin = IN_TURN[key].key
+        results: dict[str, list[Measurement]] = {twin: [], key: []}
+        for _ in range(KEY_ROUNDS):
+            plain = self.measure(server, fixtures, IN_TURN_PLAIN[key], create_rps)
+            results[twin].append(plain)
+            results[key].append(self.measure(server, fixtures, key, create_rps))
+        return medians(results)
 
     def prices(self, layout: Layout, fixtures: Fixtures) -> dict[str, Any]:  # reads only
         """Each variant of PRICE_VARIANTS on a server of its own, 2 workers, PRICE_ROUNDS

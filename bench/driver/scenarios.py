@@ -81,14 +81,27 @@ OFFLINE = [
     Scenario("create-key", "create (POST) with Idempotency-Key", "create.lua"),
     Scenario("put-key", "full update (PUT) with Idempotency-Key", "target.lua"),
 ]
-OFFLINE_PLAIN = {"sync0": "list50", "sync50": "list50", "create-key": "create", "put-key": "put"}
+# A keyed write and its plain twin are measured in turn, KEY_ROUNDS rounds each, and compared
+# median to median: run minutes apart, the same scenario moved by 20-30% on this machine.
+KEY_ROUNDS = 3
+IN_TURN = {
+    "create-key": Scenario("create-in-turn", "create (POST), in turn", "create.lua"),
+    "put-key": Scenario("put-in-turn", "full update (PUT), in turn", "target.lua"),
+}
+IN_TURN_PLAIN = {"create-key": "create", "put-key": "put"}  # what the in-turn twin runs
+OFFLINE_PLAIN = {
+    "sync0": "list50",
+    "sync50": "list50",
+    "create-key": "create-in-turn",
+    "put-key": "put-in-turn",
+}
 # The changes each sync scenario returns: its token is written when it runs (Fixtures.args),
 # after the write scenarios before it have moved the heavy user's change sequence.
 SYNC_CHANGES = {"sync0": 0, "sync50": 50}
 SCENARIOS += OFFLINE
 # The organization, MCP and offline scenarios run with this many workers only.
 ORGANIZATION_WORKERS = 2
-BY_KEY = {scenario.key: scenario for scenario in [FRAMEWORK, BARE, *SCENARIOS]}
+BY_KEY = {scenario.key: scenario for scenario in [FRAMEWORK, BARE, *SCENARIOS, *IN_TURN.values()]}
 # The price list: the API's bare endpoint with each piece of per-request work switched off in
 # turn (BENCH_WITHOUT, bench/bare_app.py), against the same endpoint with everything on; the
 # access log, off at the benchmark's LOG_LEVEL=WARNING, priced by switching it on; the rate
