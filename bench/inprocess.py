@@ -4,6 +4,7 @@
     backend/.venv/bin/python bench/inprocess.py                    # get, list50, create
     backend/.venv/bin/python bench/inprocess.py --scenarios get --profile 25
     backend/.venv/bin/python bench/inprocess.py --scenarios bare --access-log   # + JSON log line
+    backend/.venv/bin/python bench/inprocess.py --scenarios create,create-key,put,put-key
 
 No server, socket or load generator shares the CPU, so the figure (user + system CPU of this
 process per request, the best of --rounds rounds, 8 requests in flight) moves by a few
@@ -16,6 +17,7 @@ the embedded server, or DATABASE_URL's server), migrated and seeded with 1,000 t
 import argparse
 import asyncio
 import cProfile
+import itertools
 import os
 import pstats
 import resource
@@ -35,6 +37,7 @@ from driver.scenarios import new_secret, sign_token
 CONCURRENCY = 8
 TASKS = 1_000
 BODY = b'{"title": "Buy milk", "description": "2 litres"}'
+PUT_BODY = b'{"title": "Buy milk", "description": "2 litres", "is_completed": true}'
 
 
 # A scenario: makes one request's (ASGI scope, body).
@@ -46,8 +49,15 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def http_scope(method: str, path: str, query: bytes, token: str, body: bytes) -> dict[str, Any]:
+_KEYS = itertools.count()
+
+
+def http_scope(
+    method: str, path: str, query: bytes, token: str, body: bytes, keyed: bool = False
+) -> dict[str, Any]:
     headers = [(b"host", b"bench"), (b"authorization", f"Bearer {token}".encode())]
+    if keyed:  # an Idempotency-Key of its own
+        headers.append((b"idempotency-key", b'"inprocess-%d-%d"' % (os.getpid(), next(_KEYS))))
     if body:
         headers += [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
     return {
@@ -85,6 +95,18 @@ def scenarios(layout: Layout, secret: str) -> dict[str, Maker]:
         "create": lambda: (
             http_scope("POST", f"/api/{user_uuid(1)}/tasks", b"", owner_token, BODY),
             BODY,
+        ),
+        "create-key": lambda: (
+            http_scope("POST", f"/api/{user_uuid(1)}/tasks", b"", owner_token, BODY, True),
+            BODY,
+        ),
+        "put": lambda: (
+            http_scope("PUT", f"/api/{heavy}/tasks/{task_id}", b"", heavy_token, PUT_BODY),
+            PUT_BODY,
+        ),
+        "put-key": lambda: (
+            http_scope("PUT", f"/api/{heavy}/tasks/{task_id}", b"", heavy_token, PUT_BODY, True),
+            PUT_BODY,
         ),
     }
 

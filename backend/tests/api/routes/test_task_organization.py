@@ -217,6 +217,24 @@ def test_completing_through_put_or_patch_also_schedules(client: TestClient, alic
         assert following["due_date"] == "2027-12-31T15:00:00Z"
 
 
+def test_the_recurrence_a_completion_leaves_decides_whether_it_schedules(
+    client: TestClient, db: TestDb, alice: ApiUser
+) -> None:
+    """A completion is one UPDATE only for a task that, as the UPDATE leaves it, recurs with
+    no next occurrence yet; the rule sent with the completion counts, not the stored one."""
+    count = "SELECT count(*) FROM tasks WHERE user_id = %s"
+    plain = create(client, alice, due_date=DUE)
+    body = {"title": "t", "due_date": DUE, "recurring_rule": "daily", "is_completed": True}
+    made_recurring = client.put(alice.task_url(plain["id"]), json=body, headers=alice.headers)
+    assert made_recurring.json()["next_occurrence_id"] is not None
+    assert db.scalar(count, (alice.user_id,)) == 2
+    recurring = create(client, alice, due_date=DUE, recurring_rule="weekly")
+    body = {"title": "t", "due_date": DUE, "recurring_rule": None, "is_completed": True}
+    stopped = client.put(alice.task_url(recurring["id"]), json=body, headers=alice.headers)
+    assert stopped.json()["next_occurrence_id"] is None
+    assert db.scalar(count, (alice.user_id,)) == 3
+
+
 def test_a_task_without_a_rule_completes_without_a_next_occurrence(
     client: TestClient, db: TestDb, alice: ApiUser
 ) -> None:
