@@ -5,8 +5,8 @@ without the work being done twice.
 How (docs/api.md, "Retries"; the statements: src/repositories/idempotency.py):
 - The key rides on the request's session (`RequestKey`, pending) until a write carries it.
   A task write records it in its own statement, with the row it wrote, in autocommit: one
-  round trip, as without a key. A request that opens a transaction (completing a task,
-  deleting the user) claims it first instead, and its response is written over the claim
+  round trip, as without a key. A request that opens a transaction (completing a recurring
+  task, deleting the user) claims it first instead, and its response is written over the claim
   before the transaction commits (DbSessionMiddleware calls `record`). Either way the change
   and its record commit together or not at all, and an error leaves the key free.
 - A retry's write meets the key in its unique index: when the key's request is still
@@ -15,7 +15,8 @@ How (docs/api.md, "Retries"; the statements: src/repositories/idempotency.py):
   response; or, when the record is of another request (method, path, body), 422. Replays
   carry `Idempotency-Replayed: true`.
 - A write that wrote nothing (404, 412) looks the key up before it answers: a retried DELETE
-  gets the first 204, not a 404.
+  gets the first 204, not a 404. A request that writes nothing at all (a PATCH without
+  fields) records no key.
 """
 
 import contextlib
