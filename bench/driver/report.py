@@ -424,9 +424,9 @@ def offline_section(r: Results) -> list[str]:
         'Idempotency-Key**: every request carries a key of its own (`"<thread>-<counter>-'
         '<stamp>"`), so each write records its key with the row it wrote, in its own '
         "statement (no replay; the PUT completes a task that does not recur); against the same "
-        f"write without a key, target ≥ {pct(KEY_TARGET)} (within 15%) at every size. The two "
-        f"are measured in turn, {KEY_ROUNDS} rounds each, and the medians compared (one run "
-        "each, minutes apart, moved by 20-30% on this machine). 'by CPU': the share the CPU "
+        f"write without a key, target ≥ {pct(KEY_TARGET)} (within 15%) at every size. Each "
+        f"pair is measured in turn, {KEY_ROUNDS} rounds each, and the medians compared (one "
+        "run each, minutes apart, moved by 20-30% on this machine). 'by CPU': the share the CPU "
         "per request predicts (the plain one's API + database CPU over this one's). The "
         "stored keys are deleted with the write scenarios' tasks.",
         "",
