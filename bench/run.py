@@ -145,6 +145,25 @@ def check_tools() -> None:
         sys.exit("the benchmark needs:\n" + "\n".join(absent))
 
 
+def in_rounds(
+    layout: Layout, workers: int, medians: dict[str, tuple[Measurement, list[float]]]
+) -> list[dict[str, Any]]:
+    """The results' rows of scenarios measured in rounds (`medians`), each line reported."""
+    rows = []
+    for key, (result, rounds) in medians.items():
+        rows.append(
+            {
+                "tasks": layout.tasks,
+                "workers": workers,
+                "scenario": key,
+                **result.as_dict(),
+                "rounds_rps": rounds,
+            }
+        )
+        report_line(layout, f"{workers}w", f"{key} (median)", result)
+    return rows
+
+
 def medians(results: dict[str, list[Measurement]]) -> dict[str, tuple[Measurement, list[float]]]:
     """Rounds measured in turn: each one's median round by req/s, and every round's req/s."""
     return {
@@ -252,17 +271,7 @@ class Bench:
                     smoke_test(server, fixtures)
                     with self.server(workers, FRAMEWORK_APP) as ceiling:
                         floors = self.floors(server, ceiling, fixtures)
-                    for key, (result, rounds) in floors.items():
-                        runs.append(
-                            {
-                                "tasks": tasks,
-                                "workers": workers,
-                                "scenario": key,
-                                **result.as_dict(),
-                                "rounds_rps": rounds,
-                            }
-                        )
-                        report_line(layout, f"{workers}w", f"{key} (median)", result)
+                    runs += in_rounds(layout, workers, floors)
                     create_rps = None
                     for scenario in self.scenarios:
                         if (
@@ -271,19 +280,8 @@ class Bench:
                         ):
                             continue  # their targets are set at 2 workers: half the run time
                         if scenario.key in IN_TURN:
-                            for key, (result, rounds) in self.in_turn(
-                                server, fixtures, scenario.key, create_rps
-                            ).items():
-                                runs.append(
-                                    {
-                                        "tasks": tasks,
-                                        "workers": workers,
-                                        "scenario": key,
-                                        **result.as_dict(),
-                                        "rounds_rps": rounds,
-                                    }
-                                )
-                                report_line(layout, f"{workers}w", f"{key} (median)", result)
+                            pair = self.in_turn(server, fixtures, scenario.key, create_rps)
+                            runs += in_rounds(layout, workers, pair)
                             continue
                         result = self.measure(server, fixtures, scenario.key, create_rps)
                         create_rps = result.rps if scenario.key == "create" else create_rps
