@@ -62,10 +62,19 @@ def test_upgrade_head_and_downgrades(empty_database: URL) -> None:
     assert triggers(empty_database) == HEAD_TRIGGERS
     assert functions(empty_database) == HEAD_FUNCTIONS
 
+    # A key recorded with a task row (a keyed write) and one with a stored response.
+    execute(
+        empty_database,
+        "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, snapshot, status)"
+        " VALUES (gen_random_uuid(), 'row', '\\x00', now(), '{}', NULL),"
+        " (gen_random_uuid(), 'response', '\\x00', now(), NULL, 204)",
+    )
     ok(run_alembic(empty_database, "downgrade", "-1"))
     previous = script_directory().get_revision(head()).down_revision
     assert versions(empty_database) == [previous]
     assert previous == "009"  # 010 undone: the keys' snapshot column is gone
+    # 009's code cannot replay a key without a response: forgotten, the other kept.
+    assert query(empty_database, "SELECT key FROM idempotency_keys") == [("response",)]
     columns = query(
         empty_database,
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'idempotency_keys'",
