@@ -13,6 +13,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 from src.models.idempotency import IdempotencyKey  # noqa: E402
+from src.models.outbox import OutboxEvent  # noqa: E402
 from src.models.sync import (  # noqa: E402
     SYNC_PAGE,
     SyncEpoch,
@@ -46,6 +47,7 @@ __all__ = [
     "TASK_ROW",
     "TASK_ROWS",
     "IdempotencyKey",
+    "OutboxEvent",
     "SQLModel",
     "SyncEpoch",
     "SyncPage",

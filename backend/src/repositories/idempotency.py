@@ -25,18 +25,16 @@ from sqlalchemy import (
     bindparam,
     func,
     literal_column,
-    null,
     select,
     true,
 )
-from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.types import UserDefinedType
 from sqlmodel import col, delete
 
 from src.db.session import DbSession, Params
 from src.db.statements import Statement, compile_statement, param
-from src.models import IdempotencyKey, Task
+from src.models import IdempotencyKey
+from src.repositories._rows import task_record
 
 Row = dict[str, Any]
 _PRIMARY_KEY = "pk_idempotency_keys"
@@ -97,19 +95,8 @@ def keyable(write: Insert | Update | Delete) -> Statement:
     return replace(plain, keyed=keyed)
 
 
-class _TaskRowType(UserDefinedType[Any]):
-    """The tasks table's row type, for `jsonb_populate_record(NULL::tasks, ...)`."""
-
-    cache_ok = True
-
-    def get_col_spec(self, **kw: Any) -> str:
-        return str(Task.__tablename__)
-
-
 # The recorded row, typed again by PostgreSQL: the same values the write's RETURNING gave.
-_RECORDED_TASK = func.jsonb_populate_record(
-    sql_cast(null(), _TaskRowType()), col(IdempotencyKey.snapshot)
-).table_valued(*(column.name for column in Task.__table__.columns))  # type: ignore[attr-defined]
+_RECORDED_TASK = task_record(col(IdempotencyKey.snapshot))
 _REPLAY_TASK = compile_statement(
     select(*_RECORDED_TASK.c)
     .select_from(IdempotencyKey)

@@ -35,6 +35,23 @@ WHERE task_tombstones.deleted_at < %(before)s::TIMESTAMP WITHOUT TIME ZONE
  UPDATE task_counts SET sync_pruned_seq=greatest(task_counts.sync_pruned_seq, highest.seq) FROM (SELECT pruned.user_id AS user_id, max(pruned.change_seq) AS seq 
 FROM pruned GROUP BY pruned.user_id) AS highest WHERE task_counts.user_id = highest.user_id RETURNING highest.user_id;
 
+-- outbox: outbox batch
+SELECT outbox_events.id AS outbox_id, outbox_events.event_id, outbox_events.user_id AS event_user_id, outbox_events.kind, outbox_events.event_type, outbox_events.task_id, outbox_events.occurred_at, anon_1.title, anon_1.description, anon_1.is_completed, anon_1.priority, anon_1.tags, anon_1.due_date, anon_1.remind_at, anon_1.recurring_rule, anon_1.recurring_interval, anon_1.id, anon_1.user_id, anon_1.next_occurrence_id, anon_1.change_seq, anon_1.created_at, anon_1.updated_at 
+FROM outbox_events LEFT OUTER JOIN jsonb_populate_record(CAST(NULL AS tasks), outbox_events.data) AS anon_1 ON true ORDER BY outbox_events.id 
+ LIMIT %(limit)s::INTEGER;
+
+-- outbox: outbox delete published
+DELETE FROM outbox_events WHERE outbox_events.id = ANY (%(ids)s::BIGINT[]);
+
+-- outbox: outbox lead
+SELECT pg_try_advisory_xact_lock(%(lock_key)s::BIGINT) AS lead;
+
+-- outbox: outbox prune
+DELETE FROM outbox_events WHERE outbox_events.id IN (SELECT outbox_events.id 
+FROM outbox_events 
+WHERE outbox_events.occurred_at < %(before)s::TIMESTAMP WITHOUT TIME ZONE ORDER BY outbox_events.id 
+ LIMIT %(batch)s::INTEGER);
+
 -- schema: revisions
 SELECT alembic_version.version_num 
 FROM alembic_version;
@@ -42,7 +59,7 @@ FROM alembic_version;
 -- schema: schema_objects
 SELECT to_regclass(%(o0)s::VARCHAR) IS NOT NULL AS o0, to_regclass(%(o1)s::VARCHAR) IS NOT NULL AS o1, to_regclass(%(o2)s::VARCHAR) IS NOT NULL AS o2, to_regprocedure(%(o3)s::VARCHAR) IS NOT NULL AS o3, to_regclass(%(o4)s::VARCHAR) IS NOT NULL AS o4, to_regclass(%(o5)s::VARCHAR) IS NOT NULL AS o5, to_regprocedure(%(o6)s::VARCHAR) IS NOT NULL AS o6, to_regtype(%(o7)s::VARCHAR) IS NOT NULL AS o7, to_regtype(%(o8)s::VARCHAR) IS NOT NULL AS o8, to_regclass(%(o9)s::VARCHAR) IS NOT NULL AS o9, to_regclass(%(o10)s::VARCHAR) IS NOT NULL AS o10, to_regclass(%(o11)s::VARCHAR) IS NOT NULL AS o11, to_regprocedure(%(o12)s::VARCHAR) IS NOT NULL AS o12, to_regclass(%(o13)s::VARCHAR) IS NOT NULL AS o13, to_regclass(%(o14)s::VARCHAR) IS NOT NULL AS o14, to_regclass(%(o15)s::VARCHAR) IS NOT NULL AS o15, to_regclass(%(o16)s::VARCHAR) IS NOT NULL AS o16, to_regprocedure(%(o17)s::VARCHAR) IS NOT NULL AS o17, to_regprocedure(%(o18)s::VARCHAR) IS NOT NULL AS o18, to_regprocedure(%(o19)s::VARCHAR) IS NOT NULL AS o19, to_regclass(%(o20)s::VARCHAR) IS NOT NULL AS o20, (SELECT pg_catalog.pg_attribute.attnum 
 FROM pg_catalog.pg_attribute 
-WHERE pg_catalog.pg_attribute.attrelid = to_regclass(split_part(%(o21)s::VARCHAR, '.', 1)) AND pg_catalog.pg_attribute.attname = split_part(%(o21)s::VARCHAR, '.', 2) AND NOT pg_catalog.pg_attribute.attisdropped) IS NOT NULL AS o21;
+WHERE pg_catalog.pg_attribute.attrelid = to_regclass(split_part(%(o21)s::VARCHAR, '.', 1)) AND pg_catalog.pg_attribute.attname = split_part(%(o21)s::VARCHAR, '.', 2) AND NOT pg_catalog.pg_attribute.attisdropped) IS NOT NULL AS o21, to_regclass(%(o22)s::VARCHAR) IS NOT NULL AS o22, to_regprocedure(%(o23)s::VARCHAR) IS NOT NULL AS o23, to_regprocedure(%(o24)s::VARCHAR) IS NOT NULL AS o24;
 
 -- sync: sync changes after
 SELECT counters.sync_counter, counters.sync_pruned, counters.sync_epoch, page.title, page.description, page.is_completed, page.priority, page.tags, page.due_date, page.remind_at, page.recurring_rule, page.recurring_interval, page.id, page.user_id, page.next_occurrence_id, page.change_seq, page.created_at, page.updated_at, page.sync_deleted_at 

@@ -40,7 +40,8 @@ CREATE INDEX ix_tasks_user_id ON tasks (user_id);
 # 008 the sync and idempotency tables, triggers and functions.
 SEED_TABLES = {"alembic_version", "users", "tasks"}
 SYNC_TABLES = {"idempotency_keys", "task_tombstones", "sync_epoch"}
-HEAD_TABLES = SEED_TABLES | {"task_counts", "tag_counts"} | SYNC_TABLES
+OUTBOX_TABLES = {"outbox_events"}
+HEAD_TABLES = SEED_TABLES | {"task_counts", "tag_counts"} | SYNC_TABLES | OUTBOX_TABLES
 UPDATED_AT_TRIGGERS = {"users_set_updated_at", "tasks_set_updated_at"}
 TASK_COUNTS_TRIGGERS = {
     "task_counts_on_insert",
@@ -56,8 +57,18 @@ TAG_COUNTS_TRIGGERS = {
 }
 SYNC_TRIGGERS = {"tasks_change_seq", "tasks_tombstones_on_delete", "tasks_tombstones_on_truncate"}
 SYNC_FUNCTIONS = {"task_change_seq_stamp", "task_tombstones_record", "task_change_lock"}
-HEAD_TRIGGERS = UPDATED_AT_TRIGGERS | TASK_COUNTS_TRIGGERS | TAG_COUNTS_TRIGGERS | SYNC_TRIGGERS
-HEAD_FUNCTIONS = {"set_updated_at", "task_counts_apply", "tag_counts_apply"} | SYNC_FUNCTIONS
+OUTBOX_TRIGGERS = {"tasks_outbox", "users_outbox"}
+OUTBOX_FUNCTIONS = {"outbox_record_task_change", "outbox_record_user_change"}
+HEAD_TRIGGERS = (
+    UPDATED_AT_TRIGGERS
+    | TASK_COUNTS_TRIGGERS
+    | TAG_COUNTS_TRIGGERS
+    | SYNC_TRIGGERS
+    | OUTBOX_TRIGGERS
+)
+HEAD_FUNCTIONS = (
+    {"set_updated_at", "task_counts_apply", "tag_counts_apply"} | SYNC_FUNCTIONS | OUTBOX_FUNCTIONS
+)
 
 # The `alembic` console script of the virtualenv running the tests (backend/.venv).
 ALEMBIC = Path(sys.executable).parent / ("alembic.exe" if os.name == "nt" else "alembic")

@@ -19,6 +19,9 @@ from tests.migrations.helpers import (
     HEAD_FUNCTIONS,
     HEAD_TABLES,
     HEAD_TRIGGERS,
+    OUTBOX_FUNCTIONS,
+    OUTBOX_TABLES,
+    OUTBOX_TRIGGERS,
     SEED_DDL,
     SEED_TABLES,
     SYNC_FUNCTIONS,
@@ -72,7 +75,21 @@ def test_upgrade_head_and_downgrades(empty_database: URL) -> None:
     ok(run_alembic(empty_database, "downgrade", "-1"))
     previous = script_directory().get_revision(head()).down_revision
     assert versions(empty_database) == [previous]
-    assert previous == "009"  # 010 undone: the keys' snapshot column is gone
+    assert previous == "010"  # 011 undone: the outbox, its triggers and functions are gone
+    assert tables(empty_database) == HEAD_TABLES - OUTBOX_TABLES
+    assert triggers(empty_database) == HEAD_TRIGGERS - OUTBOX_TRIGGERS
+    assert functions(empty_database) == HEAD_FUNCTIONS - OUTBOX_FUNCTIONS
+    # 008's deletion trigger function is 008's again: a deletion still leaves its tombstone.
+    execute(
+        empty_database,
+        "INSERT INTO users (id, email) VALUES ('00000000-0000-0000-0000-00000000000a', 'a@x');"
+        " INSERT INTO tasks (user_id, title) VALUES ('00000000-0000-0000-0000-00000000000a', 't');"
+        " DELETE FROM tasks;",
+    )
+    assert query(empty_database, "SELECT count(*) FROM task_tombstones") == [(1,)]
+
+    ok(run_alembic(empty_database, "downgrade", "-1"))
+    assert versions(empty_database) == ["009"]  # 010 undone: the keys' snapshot column is gone
     # 009's code cannot replay a key without a response: forgotten, the other kept.
     assert query(empty_database, "SELECT key FROM idempotency_keys") == [("response",)]
     columns = query(
@@ -87,13 +104,15 @@ def test_upgrade_head_and_downgrades(empty_database: URL) -> None:
     assert ("ix_tasks_user_id_change_seq",) not in indexes
 
     ok(run_alembic(empty_database, "downgrade", "007"))  # 008 undone: sync and keys gone
-    assert tables(empty_database) == HEAD_TABLES - SYNC_TABLES
-    assert triggers(empty_database) == HEAD_TRIGGERS - SYNC_TRIGGERS
-    assert functions(empty_database) == HEAD_FUNCTIONS - SYNC_FUNCTIONS
+    assert tables(empty_database) == HEAD_TABLES - OUTBOX_TABLES - SYNC_TABLES
+    assert triggers(empty_database) == HEAD_TRIGGERS - OUTBOX_TRIGGERS - SYNC_TRIGGERS
+    assert functions(empty_database) == HEAD_FUNCTIONS - OUTBOX_FUNCTIONS - SYNC_FUNCTIONS
 
     ok(run_alembic(empty_database, "downgrade", "006"))  # 007 undone: tag_counts gone
-    assert tables(empty_database) == HEAD_TABLES - SYNC_TABLES - {"tag_counts"}
-    assert triggers(empty_database) == HEAD_TRIGGERS - SYNC_TRIGGERS - TAG_COUNTS_TRIGGERS
+    assert tables(empty_database) == HEAD_TABLES - OUTBOX_TABLES - SYNC_TABLES - {"tag_counts"}
+    assert triggers(empty_database) == (
+        HEAD_TRIGGERS - OUTBOX_TRIGGERS - SYNC_TRIGGERS - TAG_COUNTS_TRIGGERS
+    )
 
     ok(run_alembic(empty_database, "downgrade", "005"))  # 006 undone: its indexes are gone
     indexes = query(empty_database, "SELECT indexname FROM pg_indexes WHERE tablename = 'tasks'")

@@ -1,5 +1,5 @@
-"""The task organization revisions (005, 006, 007) and the sync revisions (008, 009) on a
-table of 10^6 tasks while the API writes.
+"""The task organization revisions (005, 006, 007), the sync revisions (008-010) and the
+outbox (011) on a table of 10^6 tasks while the API writes.
 
 Writers insert, update and complete tasks without pause while `alembic upgrade` runs
 005 (catalog changes under a short ACCESS EXCLUSIVE lock) and 006 (VALIDATE CONSTRAINT and
@@ -201,6 +201,38 @@ def test_revisions_008_to_010_keep_writers_flowing_and_number_every_change(milli
         ).fetchone()
         assert repeated == {"n": 0}
     assert run_alembic(million, "downgrade", "007").returncode == 0
+    with connect(million) as conn:
+        rows = conn.execute(
+            "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
+        ).fetchone()
+        assert rows == basic_before
+    assert run_alembic(million, "upgrade", "010").returncode == 0
+
+
+def test_revision_011_keeps_writers_flowing_and_records_every_change(million: URL) -> None:
+    """011 (the outbox table, then its triggers on tasks and users: one short transaction),
+    writers inserting, completing and retagging throughout: every write after it committed
+    is one event, numbered in the order its user's writes committed."""
+    with connect(million) as conn:
+        basic_before = conn.execute(
+            "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
+        ).fetchone()
+    upgrade_while_writing(million, "011", "011", tags=True)
+    with connect(million) as conn:
+        events = conn.execute(
+            "SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM outbox_events"
+        ).fetchone()
+        assert events is not None
+        assert events["n"] > 0
+        assert events["ids"] == events["n"]
+        # One user's events are in the order of their change numbers (revision 008's lock).
+        out_of_order = conn.execute(
+            "SELECT count(*) AS n FROM (SELECT (data->>'change_seq')::bigint AS seq,"
+            " lag((data->>'change_seq')::bigint) OVER (PARTITION BY user_id ORDER BY id) AS"
+            " before FROM outbox_events WHERE kind = 'task') AS e WHERE seq <= before"
+        ).fetchone()
+        assert out_of_order == {"n": 0}
+    assert run_alembic(million, "downgrade", "010").returncode == 0
     with connect(million) as conn:
         rows = conn.execute(
             "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"

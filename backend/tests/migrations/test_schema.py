@@ -203,6 +203,24 @@ TRIGGERS_008 = [
         " STATEMENT EXECUTE FUNCTION task_tombstones_record()",
     ),
 ]
+FUNCTIONS_011 = [
+    ("outbox_record_task_change", "", "trigger", "plpgsql"),
+    ("outbox_record_user_change", "", "trigger", "plpgsql"),
+]
+TRIGGERS_011 = [
+    (
+        "tasks",
+        "tasks_outbox",
+        "CREATE TRIGGER tasks_outbox AFTER INSERT OR UPDATE ON public.tasks FOR EACH ROW"
+        " EXECUTE FUNCTION outbox_record_task_change()",
+    ),
+    (
+        "users",
+        "users_outbox",
+        "CREATE TRIGGER users_outbox AFTER INSERT OR DELETE OR UPDATE ON public.users FOR EACH ROW"
+        " EXECUTE FUNCTION outbox_record_user_change()",
+    ),
+]
 INDEX_009 = (
     "ix_tasks_user_id_change_seq",
     "CREATE INDEX ix_tasks_user_id_change_seq ON public.tasks USING btree (user_id, change_seq)"
@@ -280,21 +298,24 @@ def test_indexes(schema: URL) -> None:
 
 def test_tables_triggers_and_functions(schema: URL) -> None:
     revision = revision_of(schema)
-    at_004, at_007, at_008 = revision >= 4, revision >= 7, revision >= 8
+    at_004, at_007, at_008, at_011 = (revision >= n for n in (4, 7, 8, 11))
     expected_tables = SEED_TABLES | ({"task_counts"} if at_004 else set())
     expected_tables |= {"tag_counts"} if at_007 else set()
     expected_tables |= {"idempotency_keys", "task_tombstones", "sync_epoch"} if at_008 else set()
+    expected_tables |= {"outbox_events"} if at_011 else set()
     assert tables(schema) == expected_tables
-    if at_008:
+    if at_011:
         assert tables(schema) == HEAD_TABLES
     expected_triggers = (
         TRIGGERS_002 + (TRIGGERS_004 if at_004 else []) + (TRIGGERS_007 if at_007 else [])
     )
     expected_triggers += TRIGGERS_008 if at_008 else []
+    expected_triggers += TRIGGERS_011 if at_011 else []
     assert query(schema, TRIGGERS) == sorted(expected_triggers, key=lambda row: row[1])
     expected_functions = [FUNCTION_002] + ([FUNCTION_004] if at_004 else [])
     expected_functions += [FUNCTION_007] if at_007 else []
     expected_functions += FUNCTIONS_008 if at_008 else []
+    expected_functions += FUNCTIONS_011 if at_011 else []
     assert query(schema, FUNCTIONS) == sorted(expected_functions)
 
 

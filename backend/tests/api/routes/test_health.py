@@ -26,7 +26,7 @@ from tests.support.databases import Databases, alembic_config
 
 PROBLEM_JSON = "application/problem+json"
 FIRST_REVISION = "001"
-HEAD_REVISION = "010"  # idempotency keys keep the row a keyed write returned
+HEAD_REVISION = "011"  # the transactional outbox of task events
 
 
 def head_revisions() -> list[str]:

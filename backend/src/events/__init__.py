@@ -1,0 +1,1 @@
+"""Task events: the outbox published to a broker (docs/events.md)."""
