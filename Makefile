@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv run serve migrate restore prune test test-integration integration-deps token lint format bench
+.PHONY: help venv dev-venv run serve migrate restore prune relay test test-integration integration-deps token lint format bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -46,8 +46,11 @@ restore: venv ## Replace the database with a backup: FILE=backups/x.dump [YES=1:
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>.dump" >&2; exit 2; }
 	cd backend && $(BIN)/python -m src.cli.restore "$(abspath $(FILE))" $(if $(filter 1,$(YES)),--yes)
 
-prune: venv ## Housekeeping (cron, hourly): expired Idempotency-Keys, tombstones past the sync window
+prune: venv ## Housekeeping (cron, hourly): expired Idempotency-Keys, old tombstones, unpublished events
 	cd backend && $(BIN)/python -m src.cli.prune
+
+relay: venv ## Publish task events from the outbox to NATS JetStream (NATS_URL) until stopped
+	cd backend && exec $(BIN)/python -m src.cli.relay
 
 run: migrate ## Migrate, then serve the API on http://$(HOST):$(PORT) (docs at /docs)
 	cd backend && exec $(BIN)/uvicorn src.main:app --host $(HOST) --port $(PORT)

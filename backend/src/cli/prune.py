@@ -5,7 +5,9 @@
 - idempotency keys older than IDEMPOTENCY_KEY_TTL_HOURS (a retry after that runs again;
   expired keys are ignored by the API even before they are pruned);
 - tombstones older than SYNC_TOMBSTONE_DAYS, raising each user's sync_pruned_seq, so that a
-  sync token from before them gets 410 and syncs in full.
+  sync token from before them gets 410 and syncs in full;
+- task events no relay published within OUTBOX_RETENTION_DAYS (docs/events.md): a deployment
+  without a relay keeps a week of events, not all of them.
 
 Batches of --batch rows, each its own statement; safe to run on several machines at once
 and while the API serves.
@@ -25,10 +27,11 @@ from src.db.session import DbSession
 from src.db.urls import libpq_conninfo
 from src.models._common import utcnow
 from src.repositories.maintenance import MaintenanceRepository
+from src.repositories.outbox import OutboxRepository
 
 
-async def prune(batch: int) -> tuple[int, int]:
-    """(keys deleted, batches of tombstones deleted)."""
+async def prune(batch: int) -> tuple[int, int, int]:
+    """(keys deleted, batches of tombstones deleted, events deleted)."""
     settings = get_settings()
     url = resolve_database_url(settings)
     async with await psycopg.AsyncConnection.connect(
@@ -44,15 +47,23 @@ async def prune(batch: int) -> tuple[int, int]:
         batches = 0
         while await repository.prune_tombstones(tombstones_before, batch) > 0:
             batches += 1
-    return keys, batches
+        outbox = OutboxRepository(repository.session)
+        events_before = now - timedelta(days=settings.outbox_retention_days)
+        events = 0
+        while (deleted := await outbox.prune(events_before, batch)) > 0:
+            events += deleted
+    return keys, batches, events
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--batch", type=int, default=1000, help="rows per statement")
     args = parser.parse_args(argv)
-    keys, batches = asyncio.run(prune(args.batch))
-    print(f"pruned {keys} expired idempotency keys and {batches} batches of old tombstones")
+    keys, batches, events = asyncio.run(prune(args.batch))
+    print(
+        f"pruned {keys} expired idempotency keys, {batches} batches of old tombstones"
+        f" and {events} unpublished events past the outbox's retention"
+    )
     return 0
 
 

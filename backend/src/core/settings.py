@@ -109,6 +109,21 @@ class Settings(BaseSettings):
     # also the oldest sync token accepted (older: 410, sync in full).
     sync_tombstone_days: int = Field(default=30, ge=1, le=3650)
 
+    # Task events (docs/events.md): the relay (make relay) publishes the outbox to NATS
+    # JetStream, in batches, polling when it is empty. Events no relay published within
+    # OUTBOX_RETENTION_DAYS are dropped by `make prune`, so an outbox without a relay cannot
+    # grow without bound.
+    nats_url: str = "nats://127.0.0.1:4222"
+    events_stream: str = Field(default="TASK_EVENTS", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    # How long JetStream remembers an event id to drop its republication (a relay that died
+    # before deleting what it had published republishes it).
+    events_duplicate_window_seconds: int = Field(default=600, ge=10, le=86_400)
+    events_source: str = Field(default="/task-api", min_length=1)
+    relay_batch_size: int = Field(default=200, ge=1, le=5000)
+    relay_poll_seconds: float = Field(default=0.05, gt=0, le=60)
+    relay_publish_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    outbox_retention_days: int = Field(default=7, ge=1, le=3650)
+
     # Browser origins allowed by CORS, exact (scheme://host[:port]): `localhost` and
     # `127.0.0.1` are two origins. Unset outside production: the Next.js dev server's two.
     cors_origins: Annotated[list[str], NoDecode] = []

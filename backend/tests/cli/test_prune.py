@@ -1,6 +1,7 @@
 """`make prune` (src/cli/prune.py) on a committed database: expired idempotency keys and old
-tombstones go, in batches; fresh ones stay; each user's sync_pruned_seq rises to the highest
-tombstone number pruned, so that a token below it gets 410."""
+tombstones go, in batches, and so do task events no relay published within the outbox's
+retention; fresh ones stay; each user's sync_pruned_seq rises to the highest tombstone number
+pruned, so that a token below it gets 410."""
 
 import os
 import subprocess
@@ -18,6 +19,7 @@ def prune(url: URL, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
     env.pop("IDEMPOTENCY_KEY_TTL_HOURS", None)
     env.pop("SYNC_TOMBSTONE_DAYS", None)
+    env.pop("OUTBOX_RETENTION_DAYS", None)
     return subprocess.run(
         [sys.executable, "-m", "src.cli.prune", *args],
         cwd=BACKEND_DIR,
@@ -53,6 +55,14 @@ def test_prune_deletes_what_expired_and_raises_the_pruned_sequence(committed_url
             (alice,),
         ).fetchall()
         assert len(old_seqs) == 3
+        # Alice's events (her creation, 5 tasks created, 5 deleted) are 8 days old, past the
+        # outbox's 7; nothing published them.
+        aged = db.execute(
+            "UPDATE outbox_events SET occurred_at = occurred_at - interval '8 days'"
+            " WHERE user_id = %s",
+            (alice,),
+        )
+        assert aged.rowcount == 11
         for n, age in enumerate(("25 hours", "25 hours", "1 hour")):
             db.execute(
                 "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, status)"
@@ -64,6 +74,7 @@ def test_prune_deletes_what_expired_and_raises_the_pruned_sequence(committed_url
 
     assert result.returncode == 0, result.stderr
     assert "pruned 2 expired idempotency keys" in result.stdout
+    assert "and 11 unpublished events" in result.stdout
     with psycopg.connect(libpq_conninfo(committed_url), autocommit=True) as db:
         keys = db.execute("SELECT key FROM idempotency_keys ORDER BY key").fetchall()
         assert keys == [("k2",)]
@@ -76,7 +87,11 @@ def test_prune_deletes_what_expired_and_raises_the_pruned_sequence(committed_url
             (alice, bob),
         ).fetchall()
         assert dict(pruned) == {alice: old_seqs[-1][0], bob: 0}
+        events = db.execute("SELECT user_id, count(*) FROM outbox_events GROUP BY 1").fetchall()
+        assert dict(events) == {bob: 11}
 
     again = prune(committed_url)  # nothing left to prune
     assert again.returncode == 0, again.stderr
-    assert "pruned 0 expired idempotency keys and 0 batches" in again.stdout
+    assert "pruned 0 expired idempotency keys, 0 batches of old tombstones and 0 unpublished" in (
+        again.stdout
+    )
