@@ -7,7 +7,8 @@
 - tombstones older than SYNC_TOMBSTONE_DAYS, raising each user's sync_pruned_seq, so that a
   sync token from before them gets 410 and syncs in full;
 - task events no relay published within OUTBOX_RETENTION_DAYS (docs/events.md): a deployment
-  without a relay keeps a week of events, not all of them.
+  without a relay keeps a week of events, not all of them; and the records of reminders sent
+  whose time is past REMINDER_GRACE_HOURS.
 
 Batches of --batch rows, each its own statement; safe to run on several machines at once
 and while the API serves.
@@ -28,6 +29,7 @@ from src.db.urls import libpq_conninfo
 from src.models._common import utcnow
 from src.repositories.maintenance import MaintenanceRepository
 from src.repositories.outbox import OutboxRepository
+from src.repositories.reminders import ReminderRepository
 
 
 async def prune(batch: int) -> tuple[int, int, int]:
@@ -52,6 +54,10 @@ async def prune(batch: int) -> tuple[int, int, int]:
         events = 0
         while (deleted := await outbox.prune(events_before, batch)) > 0:
             events += deleted
+        # A sent reminder's record outlives its reminder time by the grace (and an hour of
+        # clock difference between this machine and the database): it can no longer fire.
+        stale = now - timedelta(hours=settings.reminder_grace_hours + 1)
+        await ReminderRepository(repository.session).prune_sent(stale)
     return keys, batches, events
 
 

@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     relay_poll_seconds: float = Field(default=0.05, gt=0, le=60)
     relay_publish_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     outbox_retention_days: int = Field(default=7, ge=1, le=3650)
+    # A reminder is published when its time comes, or as soon as a relay runs after it; one
+    # more than this many hours late is stale and never sent (docs/events.md, "Reminders").
+    reminder_grace_hours: int = Field(default=24, ge=1, le=720)
 
     # Browser origins allowed by CORS, exact (scheme://host[:port]): `localhost` and
     # `127.0.0.1` are two origins. Unset outside production: the Next.js dev server's two.

@@ -16,7 +16,7 @@ from src.repositories.tasks import in_utc
 SPEC_VERSION: Literal["1.0"] = "1.0"
 TYPE_PREFIX = "com.taskapi"
 # The subjects (JetStream) an event is published on, by kind: consumers filter per user.
-SUBJECTS = {"task": "task-events", "user": "user-events"}
+SUBJECTS = {"task": "task-events", "user": "user-events", "reminder": "reminders"}
 
 
 class EventData(TypedDict):
@@ -27,6 +27,16 @@ class EventData(TypedDict):
     task_data: NotRequired[TaskRow]
 
 
+class ReminderData(TypedDict):
+    """A reminder that came due (the assignment's reminder fields)."""
+
+    task_id: int
+    title: str
+    due_at: datetime | None
+    remind_at: datetime
+    user_id: uuid.UUID
+
+
 class CloudEvent(TypedDict):
     specversion: Literal["1.0"]
     id: uuid.UUID
@@ -35,7 +45,7 @@ class CloudEvent(TypedDict):
     time: datetime
     subject: str
     datacontenttype: Literal["application/json"]
-    data: EventData
+    data: EventData | ReminderData
 
 
 CLOUD_EVENT = TypeAdapter(CloudEvent)
@@ -59,6 +69,8 @@ def subject_of(row: dict[str, Any]) -> str:
 def cloud_event(row: dict[str, Any], source: str) -> CloudEvent:
     """The CloudEvent of an outbox row (src/repositories/outbox.py, its batch's columns)."""
     occurred = row["occurred_at"].replace(tzinfo=UTC)
+    if row["kind"] == "reminder":
+        return _envelope(row, source, occurred, f"tasks/{row['task_id']}", _reminder(row))
     data: EventData = {
         "event_type": row["event_type"],
         "user_id": row["event_user_id"],
@@ -71,6 +83,26 @@ def cloud_event(row: dict[str, Any], source: str) -> CloudEvent:
         subject = f"tasks/{row['task_id']}"
     else:
         subject = f"users/{row['event_user_id']}"
+    return _envelope(row, source, occurred, subject, data)
+
+
+def _reminder(row: dict[str, Any]) -> ReminderData:
+    return {
+        "task_id": row["task_id"],
+        "title": row["title"],
+        "due_at": None if row["due_date"] is None else row["due_date"].replace(tzinfo=UTC),
+        "remind_at": row["remind_at"].replace(tzinfo=UTC),
+        "user_id": row["event_user_id"],
+    }
+
+
+def _envelope(
+    row: dict[str, Any],
+    source: str,
+    occurred: datetime,
+    subject: str,
+    data: EventData | ReminderData,
+) -> CloudEvent:
     return {
         "specversion": SPEC_VERSION,
         "id": row["event_id"],

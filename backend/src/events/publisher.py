@@ -8,15 +8,38 @@ through Dapr, for instance, would be an httpx POST to the sidecar's
 Only JetStream is built and tested here (docs/events.md).
 """
 
+import asyncio
+import math
 from typing import Protocol
 
-import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import StreamConfig
 from nats.js.errors import BadRequestError
 
 from src.events.cloudevents import SUBJECTS
+
+
+async def connect_nats(url: str, timeout: float) -> Client:
+    """A client of `url` that reconnects for ever once connected; TimeoutError when the first
+    connection takes longer than `timeout` (nats-py retries a first connection for ever too,
+    when told to reconnect for ever)."""
+    client = Client()
+    try:
+        await asyncio.wait_for(
+            client.connect(
+                servers=[url],
+                connect_timeout=math.ceil(timeout),
+                allow_reconnect=True,
+                max_reconnect_attempts=-1,
+                reconnect_time_wait=1,
+            ),
+            timeout,
+        )
+    except BaseException:
+        await client.close()
+        raise
+    return client
 
 
 class Publisher(Protocol):
@@ -43,13 +66,7 @@ class JetStreamPublisher:
         cls, url: str, stream: str, duplicate_window: float, timeout: float
     ) -> "JetStreamPublisher":
         """Connected (reconnecting for ever after), with the stream created if missing."""
-        client = await nats.connect(
-            servers=[url],
-            connect_timeout=timeout,
-            allow_reconnect=True,
-            max_reconnect_attempts=-1,
-            reconnect_time_wait=0.5,
-        )
+        client = await connect_nats(url, timeout)
         publisher = cls(client, stream, timeout)
         await publisher._ensure_stream(duplicate_window)
         return publisher
@@ -62,8 +79,15 @@ class JetStreamPublisher:
         )
         try:
             await self._js.add_stream(config)
-        except BadRequestError:  # it exists with another configuration: keep the operator's
-            await self._js.stream_info(self._stream)
+        except BadRequestError:
+            # It exists with another configuration: the operator's limits are kept, and only
+            # subjects it lacks (reminders, added after task events) are added.
+            info = await self._js.stream_info(self._stream)
+            subjects = list(info.config.subjects or [])
+            missing = [s for s in config.subjects or [] if s not in subjects]
+            if missing:
+                info.config.subjects = subjects + missing
+                await self._js.update_stream(info.config)
 
     async def publish(self, subject: str, event_id: str, payload: bytes) -> bool:
         ack = await self._js.publish(

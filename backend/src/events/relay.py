@@ -1,7 +1,9 @@
 """The relay: publishes the outbox (revision 011) to the broker, oldest first, and deletes
 what the broker acknowledged (docs/events.md).
 
-One batch is one transaction on the relay's own connection:
+Before each batch, the reminders that came due join the outbox, each once
+(src/repositories/reminders.py). Then one batch is one transaction on the relay's own
+connection:
 1. `pg_try_advisory_xact_lock`: of several relays, one publishes at a time (the others wait
    for the next poll), so no event is published twice concurrently and a user's events go
    out in the order they committed in;
@@ -18,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import psycopg
 from nats.errors import Error as NatsError
@@ -28,6 +31,7 @@ from src.db.session import DbSession, session_scope
 from src.events.cloudevents import cloud_event, encode, subject_of
 from src.events.publisher import JetStreamPublisher, Publisher
 from src.repositories.outbox import OutboxRepository
+from src.repositories.reminders import ReminderRepository
 
 logger = logging.getLogger("task_api.relay")
 
@@ -79,6 +83,10 @@ class Relay:
         holds the lock)."""
         publisher = await self._publisher_connected()
         connection = await self._database()
+        # Reminders that came due join the outbox first (each once: see ReminderRepository).
+        await ReminderRepository(DbSession(connection=connection)).queue_due(
+            timedelta(hours=self.settings.reminder_grace_hours), self.settings.relay_batch_size
+        )
         published: list[int] = []
         failure: Exception | None = None
         async with session_scope(DbSession(connection=connection)) as session:

@@ -14,6 +14,7 @@ SQLModel.metadata.naming_convention = {
 
 from src.models.idempotency import IdempotencyKey  # noqa: E402
 from src.models.outbox import OutboxEvent  # noqa: E402
+from src.models.reminder import SentReminder  # noqa: E402
 from src.models.sync import (  # noqa: E402
     SYNC_PAGE,
     SyncEpoch,
@@ -49,6 +50,7 @@ __all__ = [
     "IdempotencyKey",
     "OutboxEvent",
     "SQLModel",
+    "SentReminder",
     "SyncEpoch",
     "SyncPage",
     "SyncPageRow",

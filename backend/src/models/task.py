@@ -328,6 +328,13 @@ class Task(TaskBase, table=True):
             "change_seq",
             postgresql_where=text("change_seq IS NOT NULL"),
         ),
+        # Reminders coming due (src/repositories/reminders.py): only tasks that may still
+        # send one, so the index stays as small as the set of pending reminders.
+        Index(
+            "ix_tasks_remind_at_pending",
+            "remind_at",
+            postgresql_where=text("remind_at IS NOT NULL AND NOT is_completed"),
+        ),
         CheckConstraint(
             "recurring_rule IS NULL OR due_date IS NOT NULL", name="recurrence_needs_due_date"
         ),

@@ -52,6 +52,23 @@ FROM outbox_events
 WHERE outbox_events.occurred_at < %(before)s::TIMESTAMP WITHOUT TIME ZONE ORDER BY outbox_events.id 
  LIMIT %(batch)s::INTEGER);
 
+-- reminders: reminders prune sent
+DELETE FROM sent_reminders WHERE sent_reminders.remind_at < %(before)s::TIMESTAMP WITHOUT TIME ZONE;
+
+-- reminders: reminders queue due
+WITH due AS 
+(SELECT tasks.id AS id, tasks.user_id AS user_id, tasks.title AS title, tasks.due_date AS due_date, tasks.remind_at AS remind_at 
+FROM tasks 
+WHERE tasks.remind_at IS NOT NULL AND NOT tasks.is_completed AND tasks.remind_at <= timezone('UTC', now()) AND tasks.remind_at > timezone('UTC', now()) - CAST(%(grace)s AS INTERVAL) AND NOT (EXISTS (SELECT * 
+FROM sent_reminders 
+WHERE sent_reminders.task_id = tasks.id AND sent_reminders.remind_at = tasks.remind_at)) ORDER BY tasks.remind_at 
+ LIMIT %(batch)s::INTEGER), 
+sent AS 
+(INSERT INTO sent_reminders (task_id, remind_at) SELECT due.id AS id, due.remind_at AS remind_at 
+FROM due ON CONFLICT DO NOTHING RETURNING sent_reminders.task_id, sent_reminders.remind_at)
+ INSERT INTO outbox_events (user_id, kind, event_type, task_id, data) SELECT due.user_id, 'reminder', 'due', due.id, jsonb_build_object('id', due.id, 'user_id', due.user_id, 'title', due.title, 'due_date', due.due_date, 'remind_at', due.remind_at) AS jsonb_build_object_1 
+FROM due JOIN sent ON sent.task_id = due.id AND sent.remind_at = due.remind_at ORDER BY due.remind_at;
+
 -- schema: revisions
 SELECT alembic_version.version_num 
 FROM alembic_version;
@@ -59,7 +76,7 @@ FROM alembic_version;
 -- schema: schema_objects
 SELECT to_regclass(%(o0)s::VARCHAR) IS NOT NULL AS o0, to_regclass(%(o1)s::VARCHAR) IS NOT NULL AS o1, to_regclass(%(o2)s::VARCHAR) IS NOT NULL AS o2, to_regprocedure(%(o3)s::VARCHAR) IS NOT NULL AS o3, to_regclass(%(o4)s::VARCHAR) IS NOT NULL AS o4, to_regclass(%(o5)s::VARCHAR) IS NOT NULL AS o5, to_regprocedure(%(o6)s::VARCHAR) IS NOT NULL AS o6, to_regtype(%(o7)s::VARCHAR) IS NOT NULL AS o7, to_regtype(%(o8)s::VARCHAR) IS NOT NULL AS o8, to_regclass(%(o9)s::VARCHAR) IS NOT NULL AS o9, to_regclass(%(o10)s::VARCHAR) IS NOT NULL AS o10, to_regclass(%(o11)s::VARCHAR) IS NOT NULL AS o11, to_regprocedure(%(o12)s::VARCHAR) IS NOT NULL AS o12, to_regclass(%(o13)s::VARCHAR) IS NOT NULL AS o13, to_regclass(%(o14)s::VARCHAR) IS NOT NULL AS o14, to_regclass(%(o15)s::VARCHAR) IS NOT NULL AS o15, to_regclass(%(o16)s::VARCHAR) IS NOT NULL AS o16, to_regprocedure(%(o17)s::VARCHAR) IS NOT NULL AS o17, to_regprocedure(%(o18)s::VARCHAR) IS NOT NULL AS o18, to_regprocedure(%(o19)s::VARCHAR) IS NOT NULL AS o19, to_regclass(%(o20)s::VARCHAR) IS NOT NULL AS o20, (SELECT pg_catalog.pg_attribute.attnum 
 FROM pg_catalog.pg_attribute 
-WHERE pg_catalog.pg_attribute.attrelid = to_regclass(split_part(%(o21)s::VARCHAR, '.', 1)) AND pg_catalog.pg_attribute.attname = split_part(%(o21)s::VARCHAR, '.', 2) AND NOT pg_catalog.pg_attribute.attisdropped) IS NOT NULL AS o21, to_regclass(%(o22)s::VARCHAR) IS NOT NULL AS o22, to_regprocedure(%(o23)s::VARCHAR) IS NOT NULL AS o23, to_regprocedure(%(o24)s::VARCHAR) IS NOT NULL AS o24;
+WHERE pg_catalog.pg_attribute.attrelid = to_regclass(split_part(%(o21)s::VARCHAR, '.', 1)) AND pg_catalog.pg_attribute.attname = split_part(%(o21)s::VARCHAR, '.', 2) AND NOT pg_catalog.pg_attribute.attisdropped) IS NOT NULL AS o21, to_regclass(%(o22)s::VARCHAR) IS NOT NULL AS o22, to_regprocedure(%(o23)s::VARCHAR) IS NOT NULL AS o23, to_regprocedure(%(o24)s::VARCHAR) IS NOT NULL AS o24, to_regclass(%(o25)s::VARCHAR) IS NOT NULL AS o25, to_regclass(%(o26)s::VARCHAR) IS NOT NULL AS o26;
 
 -- sync: sync changes after
 SELECT counters.sync_counter, counters.sync_pruned, counters.sync_epoch, page.title, page.description, page.is_completed, page.priority, page.tags, page.due_date, page.remind_at, page.recurring_rule, page.recurring_interval, page.id, page.user_id, page.next_occurrence_id, page.change_seq, page.created_at, page.updated_at, page.sync_deleted_at 

@@ -19,7 +19,16 @@ from sqlmodel import col, select
 from src.core.pagination import SORT_ORDERS
 from src.db.statements import Statement, StatementError, compile_statement, param
 from src.models import Task
-from src.repositories import idempotency, maintenance, outbox, schema, sync, tasks, users
+from src.repositories import (
+    idempotency,
+    maintenance,
+    outbox,
+    reminders,
+    schema,
+    sync,
+    tasks,
+    users,
+)
 from tests.support.db import TestDb
 
 SNAPSHOT = Path(__file__).with_name("statements.snapshot.sql")
@@ -27,7 +36,7 @@ SNAPSHOT = Path(__file__).with_name("statements.snapshot.sql")
 
 def every_statement() -> dict[str, Statement]:
     found: dict[str, Statement] = {}
-    for module in (tasks, users, schema, sync, idempotency, maintenance, outbox):
+    for module in (tasks, users, schema, sync, idempotency, maintenance, outbox, reminders):
         repository = module.__name__.rsplit(".", 1)[1]
         for name, statement in module.all_statements().items():
             found[f"{repository}: {name}"] = statement
@@ -51,7 +60,7 @@ def test_the_compiled_text_of_every_statement_matches_the_snapshot() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [tasks, users, schema, sync, idempotency, maintenance, outbox],
+    [tasks, users, schema, sync, idempotency, maintenance, outbox, reminders],
     ids=lambda m: m.__name__,
 )
 def test_all_statements_lists_every_statement_the_module_compiled_at_import(module: object) -> None:

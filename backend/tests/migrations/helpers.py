@@ -40,7 +40,7 @@ CREATE INDEX ix_tasks_user_id ON tasks (user_id);
 # 008 the sync and idempotency tables, triggers and functions.
 SEED_TABLES = {"alembic_version", "users", "tasks"}
 SYNC_TABLES = {"idempotency_keys", "task_tombstones", "sync_epoch"}
-OUTBOX_TABLES = {"outbox_events"}
+OUTBOX_TABLES = {"outbox_events", "sent_reminders"}
 HEAD_TABLES = SEED_TABLES | {"task_counts", "tag_counts"} | SYNC_TABLES | OUTBOX_TABLES
 UPDATED_AT_TRIGGERS = {"users_set_updated_at", "tasks_set_updated_at"}
 TASK_COUNTS_TRIGGERS = {

@@ -75,7 +75,10 @@ def test_upgrade_head_and_downgrades(empty_database: URL) -> None:
     ok(run_alembic(empty_database, "downgrade", "-1"))
     previous = script_directory().get_revision(head()).down_revision
     assert versions(empty_database) == [previous]
-    assert previous == "010"  # 011 undone: the outbox, its triggers and functions are gone
+    assert previous == "011"  # 012 undone: the sent reminders and their index are gone
+    assert "sent_reminders" not in tables(empty_database)
+    ok(run_alembic(empty_database, "downgrade", "-1"))
+    assert versions(empty_database) == ["010"]  # 011 undone: the outbox and its triggers
     assert tables(empty_database) == HEAD_TABLES - OUTBOX_TABLES
     assert triggers(empty_database) == HEAD_TRIGGERS - OUTBOX_TRIGGERS
     assert functions(empty_database) == HEAD_FUNCTIONS - OUTBOX_FUNCTIONS

@@ -1,5 +1,5 @@
 """The task organization revisions (005, 006, 007), the sync revisions (008-010) and the
-outbox (011) on a table of 10^6 tasks while the API writes.
+outbox and reminders (011, 012) on a table of 10^6 tasks while the API writes.
 
 Writers insert, update and complete tasks without pause while `alembic upgrade` runs
 005 (catalog changes under a short ACCESS EXCLUSIVE lock) and 006 (VALIDATE CONSTRAINT and
@@ -209,15 +209,16 @@ def test_revisions_008_to_010_keep_writers_flowing_and_number_every_change(milli
     assert run_alembic(million, "upgrade", "010").returncode == 0
 
 
-def test_revision_011_keeps_writers_flowing_and_records_every_change(million: URL) -> None:
-    """011 (the outbox table, then its triggers on tasks and users: one short transaction),
-    writers inserting, completing and retagging throughout: every write after it committed
-    is one event, numbered in the order its user's writes committed."""
+def test_revisions_011_and_012_keep_writers_flowing_and_record_every_change(million: URL) -> None:
+    """011 (the outbox table, then its triggers on tasks and users: one short transaction)
+    and 012 (a new table, and the index of pending reminders, CONCURRENTLY), writers
+    inserting, completing and retagging throughout: every write after 011 committed is one
+    event, numbered in the order its user's writes committed."""
     with connect(million) as conn:
         basic_before = conn.execute(
             "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
         ).fetchone()
-    upgrade_while_writing(million, "011", "011", tags=True)
+    upgrade_while_writing(million, "012", "011+012", tags=True)
     with connect(million) as conn:
         events = conn.execute(
             "SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM outbox_events"

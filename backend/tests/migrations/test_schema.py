@@ -221,6 +221,11 @@ TRIGGERS_011 = [
         " EXECUTE FUNCTION outbox_record_user_change()",
     ),
 ]
+INDEX_012 = (
+    "ix_tasks_remind_at_pending",
+    "CREATE INDEX ix_tasks_remind_at_pending ON public.tasks USING btree (remind_at)"
+    " WHERE ((remind_at IS NOT NULL) AND (NOT is_completed))",
+)
 INDEX_009 = (
     "ix_tasks_user_id_change_seq",
     "CREATE INDEX ix_tasks_user_id_change_seq ON public.tasks USING btree (user_id, change_seq)"
@@ -293,18 +298,21 @@ def test_indexes(schema: URL) -> None:
         added += INDEXES_006 + (TRIGRAM_INDEXES_006 if has_pg_trgm(schema) else [])
     if revision >= 9:
         added.append(INDEX_009)
+    if revision >= 12:
+        added.append(INDEX_012)
     assert query(schema, INDEXES) == sorted(SEED_INDEXES + added)
 
 
 def test_tables_triggers_and_functions(schema: URL) -> None:
     revision = revision_of(schema)
-    at_004, at_007, at_008, at_011 = (revision >= n for n in (4, 7, 8, 11))
+    at_004, at_007, at_008, at_011, at_012 = (revision >= n for n in (4, 7, 8, 11, 12))
     expected_tables = SEED_TABLES | ({"task_counts"} if at_004 else set())
     expected_tables |= {"tag_counts"} if at_007 else set()
     expected_tables |= {"idempotency_keys", "task_tombstones", "sync_epoch"} if at_008 else set()
     expected_tables |= {"outbox_events"} if at_011 else set()
+    expected_tables |= {"sent_reminders"} if at_012 else set()
     assert tables(schema) == expected_tables
-    if at_011:
+    if at_012:
         assert tables(schema) == HEAD_TABLES
     expected_triggers = (
         TRIGGERS_002 + (TRIGGERS_004 if at_004 else []) + (TRIGGERS_007 if at_007 else [])

@@ -26,7 +26,7 @@ from tests.support.databases import Databases, alembic_config
 
 PROBLEM_JSON = "application/problem+json"
 FIRST_REVISION = "001"
-HEAD_REVISION = "011"  # the transactional outbox of task events
+HEAD_REVISION = "012"  # reminders sent, and the index of pending ones
 
 
 def head_revisions() -> list[str]:
