@@ -14,7 +14,7 @@ from src import agent_tools
 from src.api import docs, problems
 from src.api.middleware import RequestEdgeMiddleware
 from src.api.rate_limit import RateLimiter
-from src.api.routes import health, metrics, sync, tags, tasks, users
+from src.api.routes import events, health, metrics, sync, tags, tasks, users
 from src.auth import SessionResolver, TokenVerifier
 from src.core.logs import configure_logging
 from src.core.metrics import worker_exited
@@ -25,6 +25,7 @@ from src.db.replica import ReadRouter
 from src.db.schema_state import SchemaGate, read_status
 from src.db.session import DbSession, DbSessionMiddleware, pool_session_factory
 from src.db.urls import mask, normalize_database_url
+from src.events.live import LiveEvents
 from src.repositories.schema import SchemaRepository
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
                 yield
         finally:
             gc.unfreeze()
+            await app.state.live_events.close()  # its broker connection is on this loop
             if app.state.session_resolver is not None:  # its HTTP client is on this loop
                 await app.state.session_resolver.aclose()
             if app.state.rate_limiter is not None:  # so is its Redis client
@@ -103,6 +105,7 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
     )
     app.state.cursor_codec = CursorCodec(settings.cursor_secret.get_secret_value())
     app.state.schema_gate = SchemaGate()
+    app.state.live_events = LiveEvents(settings)  # connects at its first stream
     app.state.rate_limiter = (
         RateLimiter(settings.redis_url, settings.rate_limit_per_minute)
         if settings.rate_limit_per_minute is not None and settings.redis_url is not None
@@ -146,6 +149,7 @@ def create_app(settings: Settings | None = None, database_url: URL | None = None
     app.include_router(tasks.router)
     app.include_router(tags.router)
     app.include_router(sync.router)
+    app.include_router(events.router)
     app.include_router(users.router)
     app.include_router(health.router)
     app.include_router(metrics.router)

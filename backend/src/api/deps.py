@@ -186,6 +186,28 @@ async def get_caller_tasks(
 TaskAccess = Annotated[CallerTasks, Depends(get_caller_tasks)]
 
 
+async def get_path_caller(
+    request: Request,
+    user_id: Annotated[
+        str,
+        Path(
+            max_length=255,
+            description="The caller: the token's `sub`, or the UUID the service derives from it.",
+        ),
+    ],
+) -> Claims:
+    """The caller the path names (401, 403), without the database: for a route that reads
+    none (live updates hold no connection)."""
+    check_request(request)
+    claims = await authenticate(request)
+    if not names_caller(user_id, claims):
+        raise ForbiddenError("the path names another user")
+    return claims
+
+
+PathCaller = Annotated[Claims, Depends(get_path_caller)]
+
+
 @dataclass(frozen=True)
 class CallerUser:
     """The caller's users row (provisioned), and the repository on the request's session."""

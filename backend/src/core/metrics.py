@@ -56,6 +56,11 @@ POOL_CHECKED_OUT = Gauge(
     "Database connections in use, over all live workers",
     multiprocess_mode="livesum",
 )
+LIVE_STREAMS = Gauge(
+    "taskapi_live_streams",
+    "Open live-update streams (GET /api/{user_id}/events), over all live workers",
+    multiprocess_mode="livesum",
+)
 POOL_CONNECTIONS = Gauge(
     "taskapi_db_pool_connections",
     "Database connections open, over all live workers",

@@ -126,6 +126,10 @@ class Settings(BaseSettings):
     # A reminder is published when its time comes, or as soon as a relay runs after it; one
     # more than this many hours late is stale and never sent (docs/events.md, "Reminders").
     reminder_grace_hours: int = Field(default=24, ge=1, le=720)
+    # Live updates (GET /api/{user_id}/events): open streams a worker serves at most (then
+    # 503), and the seconds between heartbeats of an idle stream (proxies close silent ones).
+    sse_max_streams: int = Field(default=1000, ge=1, le=100_000)
+    sse_heartbeat_seconds: float = Field(default=15.0, gt=0, le=300)
 
     # Browser origins allowed by CORS, exact (scheme://host[:port]): `localhost` and
     # `127.0.0.1` are two origins. Unset outside production: the Next.js dev server's two.

@@ -19,6 +19,7 @@ EXPECTED_OPERATIONS = {
     ("delete", "/api/{user_id}/tasks/{task_id}"),
     ("get", "/api/{user_id}/tags"),
     ("get", "/api/{user_id}/sync"),
+    ("get", "/api/{user_id}/events"),
     ("get", "/api/users/me"),
     ("delete", "/api/users/me"),
 }

@@ -15,5 +15,7 @@ def suite_settings(**values: Any) -> Settings:
         jwt_secret=SecretStr(TEST_SECRET),
         cursor_secret=SecretStr("cursor-secret-for-the-suite-only-0123456789"),
         cors_origins=["https://app.example.com"],
-        **values,
+        # No broker unless a test starts one (tests/support/nats_server.py): live updates
+        # answer 503, whatever this machine runs on NATS's default port.
+        **{"nats_url": "nats://127.0.0.1:1", **values},
     )
