@@ -11,6 +11,7 @@ first page), and writes docs/performance.md and docs/performance.png.
     backend/.venv/bin/python bench/run.py --memory 10      # 10-minute mixed run, worker RSS
     backend/.venv/bin/python bench/run.py --profile        # py-spy profiles of one worker
     backend/.venv/bin/python bench/run.py --ha             # one server vs a pg_auto_failover pair
+    backend/.venv/bin/python bench/run.py --events --scales 1000   # relay, delivery, streams
     backend/.venv/bin/python bench/run.py --scales 1000 --workers 2 --seconds 3 --no-docs
 """
 
@@ -32,6 +33,7 @@ sys.path.insert(0, str(REPO_ROOT / "backend"))  # src.* (settings, cursor codec)
 
 from driver import machine, profiling, report
 from driver.database import NAME, BenchDatabase
+from driver.events import events as task_events
 from driver.load import Measurement, Wrk
 from driver.scenarios import (
     BARE,
@@ -47,6 +49,7 @@ from driver.scenarios import (
     OFFLINE,
     ORGANIZATION,
     ORGANIZATION_WORKERS,
+    OUTBOX_PAIRS,
     PRICE_ROUNDS,
     PRICE_VARIANTS,
     SCENARIOS,
@@ -122,6 +125,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="only high availability: writes and reads on one server, then on a "
         "pg_auto_failover primary with a synchronous standby (reads on either), smallest scale",
+    )
+    mode.add_argument(
+        "--events",
+        action="store_true",
+        help="only task events: relay throughput to a NATS JetStream of its own, commit-to-"
+        "delivery delay under the mixed load, 1,000 idle live-update streams; smallest scale",
     )
     mode.add_argument(
         "--prices",
@@ -294,6 +303,9 @@ class Bench:
                             }
                         )
                         report_line(layout, f"{workers}w", scenario.key, result)
+                    if workers == ORGANIZATION_WORKERS:
+                        pairs = self.outbox_pairs(server, fixtures, create_rps)
+                        runs += in_rounds(layout, workers, pairs)
                 self.db.restore(layout)
             if tasks == self.args.scales[0] and not self.args.no_prices:
                 self.write_prices(self.prices(layout, fixtures))
@@ -327,6 +339,27 @@ class Bench:
             plain = self.measure(server, fixtures, IN_TURN_PLAIN[key], create_rps)
             results[twin].append(plain)
             results[key].append(self.measure(server, fixtures, key, create_rps))
+        return medians(results)
+
+    def outbox_pairs(
+        self, server: Server, fixtures: Fixtures, create_rps: float | None
+    ) -> dict[str, tuple[Measurement, list[float]]]:
+        """Create and PUT (when selected) with the outbox trigger on and off, KEY_ROUNDS rounds
+        in turn: the median round of each."""
+        selected = {scenario.key for scenario in self.scenarios}
+        results: dict[str, list[Measurement]] = {}
+        for key, (on, off) in OUTBOX_PAIRS.items():
+            if key not in selected:
+                continue
+            results[on.key], results[off.key] = [], []
+            for _ in range(KEY_ROUNDS):
+                self.db.set_outbox_trigger(True)
+                results[on.key].append(self.measure(server, fixtures, key, create_rps))
+                self.db.set_outbox_trigger(False)
+                try:
+                    results[off.key].append(self.measure(server, fixtures, key, create_rps))
+                finally:
+                    self.db.set_outbox_trigger(True)
         return medians(results)
 
     def prices(self, layout: Layout, fixtures: Fixtures) -> dict[str, Any]:  # reads only
@@ -545,6 +578,8 @@ def main(argv: list[str]) -> int:
             data, results_file = bench.profile(), RESULTS_DIR / "profile.json"
         elif args.ha:
             data, results_file = bench.ha(), RESULTS_DIR / "ha.json"
+        elif args.events:
+            data, results_file = task_events(bench), RESULTS_DIR / "events.json"
         elif args.prices:
             layout, fixtures, _ = bench.prepare(min(args.scales))
             data, results_file = bench.prices(layout, fixtures), RESULTS_DIR / "prices.json"

@@ -181,6 +181,14 @@ class BenchDatabase:
         if cursor.fetchone()[0]:
             cursor.execute("TRUNCATE outbox_events")
 
+    def set_outbox_trigger(self, enabled: bool) -> None:
+        """Revision 011's row trigger writing each task insert's and update's event, on or off
+        (bench/run.py's outbox pairs: the write with and without it)."""
+        with self.connect(autocommit=True) as connection, connection.cursor() as cursor:
+            cursor.execute("TRUNCATE outbox_events")  # as a running relay keeps it
+            action = "ENABLE" if enabled else "DISABLE"
+            cursor.execute(f"ALTER TABLE tasks {action} TRIGGER tasks_outbox")
+
     def restore(self, layout: Layout) -> None:
         """Back to the seeded row count: drop what the write scenarios added (tasks, and the
         responses stored for their Idempotency-Keys)."""

@@ -18,6 +18,7 @@ from driver.scenarios import (
     OFFLINE_PLAIN,
     ORGANIZATION,
     ORGANIZATION_WORKERS,
+    OUTBOX_PAIRS,
     PRICE_VARIANTS,
     SCENARIOS,
     SYNC_CHANGES,
@@ -36,6 +37,9 @@ MEMORY_TARGET = 0.10
 SYNC_TARGET = 0.90
 SYNC_TARGET_TASKS = 1_000_000
 KEY_TARGET = 0.85
+# Task events (issue 15): a write with the outbox over the same write without it (the
+# trigger off), within 15%, at every size.
+OUTBOX_TARGET = 0.85
 NOT_MEASURED = "not measured"
 
 
@@ -469,6 +473,102 @@ def offline_section(r: Results) -> list[str]:
     return [*out, *table(header, rows, "llrlr" + "r" * 8), ""]
 
 
+def events_section(r: Results, events: dict[str, Any] | None) -> list[str]:
+    """Task events (issue 15): the outbox's cost on writes (matrix), the relay's throughput,
+    commit-to-delivery delays and idle live streams (`--events`)."""
+    w = ORGANIZATION_WORKERS
+    out = [
+        "## Task events (issue 15)",
+        "",
+        f"**The outbox's cost on writes**, {w} workers, the same run: create and full update "
+        "as they are (revision 011's row trigger writes each change's event to outbox_events "
+        "in the write's transaction) and with that trigger switched off (`ALTER TABLE tasks "
+        f"DISABLE TRIGGER tasks_outbox`: the write as before 011), in turn, {KEY_ROUNDS} rounds "
+        "each, medians compared; the outbox is emptied before each round, as a running relay "
+        f"keeps it. Target ≥ {pct(OUTBOX_TARGET)} (within 15%) at every size. A deletion's "
+        "event is written by 008's tombstone trigger, which cannot be switched off apart: not "
+        "measured.",
+        "",
+    ]
+    rows = []
+    for t in r.scales:
+        for key, (on, off) in OUTBOX_PAIRS.items():
+            with_, without = r.get(t, w, on.key), r.get(t, w, off.key)
+            if not with_ or not without:
+                continue
+            ratio = _ratio(with_, without)
+            by_cpu = r.cpu_share_of(t, w, on.key, off.key)
+            ok = None if ratio is None else ratio >= OUTBOX_TARGET
+            rows.append(
+                [
+                    label(t),
+                    key,
+                    num(with_["rps"]),
+                    num(without["rps"]),
+                    pct(ratio),
+                    _cpu(r.cost(t, w, on.key)),
+                    _cpu(r.cost(t, w, off.key)),
+                    pct(by_cpu),
+                    ms(with_["p99_ms"]),
+                    str(with_["errors"]),
+                    f"≥ {pct(OUTBOX_TARGET)}: {verdict(ok)}",
+                ]
+            )
+    if rows:
+        header = ["tasks", "write", "outbox on req/s", "off req/s", "ratio", "CPU µs/req on"]
+        header += ["off", "by CPU", "p99 ms on", "errors", "target"]
+        out += [*table(header, rows, "ll" + "r" * 9), ""]
+    else:
+        out += [
+            "Not measured: no outbox pair in these results (a run without create and put "
+            f"at {w} workers, or from before revision 011).",
+            "",
+        ]
+    if not events:
+        return [
+            *out,
+            "**Relay, delivery, live streams**: not measured yet (`make bench BENCH_ARGS="
+            '"--events --scales 1000"`).',
+            "",
+        ]
+    relay, e2e, streams = events["relay"], events["end_to_end"], events["idle_streams"]
+    mixed = e2e["mixed"]
+    out += [
+        f"**Relay, delivery, live streams**, {events['tasks']:,} tasks, one run "
+        f"(`{events['meta']['command']}`), against a nats-server with JetStream of its own "
+        "(file storage) on this machine; the relay is `python -m src.cli.relay` (batches of "
+        "200), the API 2 workers of `scripts/serve`.",
+        "",
+        *table(
+            ["measure", "figure"],
+            [
+                [
+                    f"relay throughput: a backlog of {relay['backlog']:,} task events "
+                    "published and deleted, events/s (median of rounds)",
+                    f"{num(_median(relay['events_per_second']))} "
+                    f"({', '.join(num(x) for x in relay['events_per_second'])})",
+                ],
+                [
+                    "commit to delivery under the mixed load: from the write's transaction "
+                    "start (the event's `time`) to its arrival at a NATS subscriber, p50 / p99",
+                    f"{e2e['p50_ms']} ms / {e2e['p99_ms']} ms ({e2e['events']:,} events; "
+                    f"mixed at {num(mixed['rps'])} req/s, {mixed['errors']} errors)",
+                ],
+                [
+                    f"{streams['streams']:,} idle live-update streams "
+                    "(`GET /api/{user_id}/events`) on 2 workers: database connections checked "
+                    "out (`taskapi_db_pool_checked_out`)",
+                    f"{streams.get('db_connections_checked_out', NOT_MEASURED):g} "
+                    f"(streams open, `taskapi_live_streams`: {streams.get('live_streams', 0):g};"
+                    f" statuses {streams['statuses']})",
+                ],
+            ],
+        ),
+        "",
+    ]
+    return out
+
+
 def two_floors_section(r: Results) -> list[str]:
     """The framework's ceiling and the API's own bare endpoint, side by side (issue 13)."""
     rows, rounds = [], 1
@@ -826,6 +926,7 @@ def write(results_dir: Path, doc: Path, plot: Path) -> None:
     profile = _load(results_dir, "profile")
     ha = _load(results_dir, "ha")
     prices = _load(results_dir, "prices")
+    events = _load(results_dir, "events")
     if matrix is None:
         raise SystemExit(f"no {results_dir / 'matrix.json'}: run the benchmark first")
     r = Results(matrix)
@@ -848,6 +949,7 @@ def write(results_dir: Path, doc: Path, plot: Path) -> None:
         *organization_section(r),
         *mcp_section(r),
         *offline_section(r),
+        *events_section(r, events),
         *floors_section(r),
         *memory_section(memory),
         *profile_section(profile),

@@ -98,9 +98,31 @@ OFFLINE_PLAIN = {key: twin.key for key, twin in IN_TURN.items()}
 # after the write scenarios before it have moved the heavy user's change sequence.
 SYNC_CHANGES = {"sync0": 0, "sync50": 50}
 SCENARIOS += OFFLINE
+# Task events (issue 15): create and PUT as they are (revision 011's outbox trigger writing
+# each change's event) and with that trigger switched off (the write as it was before), in
+# turn, KEY_ROUNDS rounds each, like the offline pairs.
+OUTBOX_PAIRS = {
+    "create": (
+        Scenario("create-with-outbox", "create (POST), outbox on, in turn", "create.lua"),
+        Scenario("create-no-outbox", "create (POST), outbox trigger off, in turn", "create.lua"),
+    ),
+    "put": (
+        Scenario("put-with-outbox", "full update (PUT), outbox on, in turn", "target.lua"),
+        Scenario("put-no-outbox", "full update (PUT), outbox trigger off, in turn", "target.lua"),
+    ),
+}
 # The organization, MCP and offline scenarios run with this many workers only.
 ORGANIZATION_WORKERS = 2
-BY_KEY = {scenario.key: scenario for scenario in [FRAMEWORK, BARE, *SCENARIOS, *IN_TURN.values()]}
+BY_KEY = {
+    scenario.key: scenario
+    for scenario in [
+        FRAMEWORK,
+        BARE,
+        *SCENARIOS,
+        *IN_TURN.values(),
+        *(s for pair in OUTBOX_PAIRS.values() for s in pair),
+    ]
+}
 # The price list: the API's bare endpoint with each piece of per-request work switched off in
 # turn (BENCH_WITHOUT, bench/bare_app.py), against the same endpoint with everything on; the
 # access log, off at the benchmark's LOG_LEVEL=WARNING, priced by switching it on; the rate
