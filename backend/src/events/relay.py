@@ -128,7 +128,15 @@ class Relay:
     async def _database(self) -> psycopg.AsyncConnection[dict[str, object]]:
         if self._connection is None or self._connection.closed:
             self._connection = await psycopg.AsyncConnection.connect(
-                self.conninfo, autocommit=True, row_factory=dict_row
+                self.conninfo,
+                autocommit=True,
+                row_factory=dict_row,
+                # As the API's pool connects (src/db/pool.py): its name in pg_stat_activity,
+                # text as str, and prepared statements only where the pooler allows them.
+                application_name=f"{self.settings.db_application_name}-relay",
+                client_encoding="utf8",
+                connect_timeout=self.settings.db_connect_timeout_seconds,
+                prepare_threshold=5 if self.settings.db_prepared_statements else None,
             )
         return self._connection
 
