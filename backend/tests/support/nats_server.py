@@ -7,11 +7,14 @@ test's own, so that a test may stop the broker and start it again on the same po
         nats.start()        # ...and back, with the streams it had stored
 """
 
+import asyncio
 import shutil
 import socket
 import subprocess
 import time
 from pathlib import Path
+
+import nats
 
 from tests.support.services import StartStop, free_port
 
@@ -44,6 +47,25 @@ class NatsServer(StartStop):
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError(f"nats-server did not listen on {self.port}")
+
+    def wait_for_stream(self, name: str, timeout: float = 30) -> None:
+        """Until JetStream has the stream `name` (the relay creates it when it starts)."""
+
+        async def exists() -> bool:
+            client = await nats.connect(self.url)
+            try:
+                await client.jetstream().stream_info(name)
+                return True
+            except nats.js.errors.NotFoundError:
+                return False
+            finally:
+                await client.close()
+
+        deadline = time.monotonic() + timeout
+        while not asyncio.run(exists()):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no stream {name} after {timeout} s")
+            time.sleep(0.1)
 
     def stop(self) -> None:
         if self._process is not None:
