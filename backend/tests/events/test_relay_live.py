@@ -72,9 +72,21 @@ class RelayProcess:
             stderr=subprocess.PIPE,
             text=True,
         )
+        self._ready = False
+
+    def ready(self) -> None:
+        """Once it has said it is relaying: its SIGTERM handler is in place (a SIGTERM during
+        its imports would end it without its report)."""
+        if self._ready:
+            return
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line.startswith("relaying the outbox"), line
+        self._ready = True
 
     def stop(self) -> dict[str, int]:
         """SIGTERM; what it says it published."""
+        self.ready()
         self.process.send_signal(signal.SIGTERM)
         out, err = self.process.communicate(timeout=30)
         found = re.search(
