@@ -15,7 +15,6 @@ the events after it are no longer in the stream (its retention), the stream star
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -29,8 +28,6 @@ from src.core.metrics import LIVE_STREAMS
 from src.core.settings import Settings
 from src.events.cloudevents import SUBJECTS
 from src.events.publisher import connect_nats
-
-logger = logging.getLogger("task_api.live")
 
 _TASKS = SUBJECTS["task"]
 # Events a stream may have waiting before it is closed (a client that does not read): it

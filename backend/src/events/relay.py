@@ -19,7 +19,7 @@ within its duplicate window: delivery is at least once, and de-duplicated by id.
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 import psycopg
@@ -47,7 +47,6 @@ class RelayStats:
     duplicates: int = 0  # republished events the broker already had (dropped by id)
     batches: int = 0
     failures: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 class Relay:
@@ -142,7 +141,6 @@ class Relay:
 
     async def _on_failure(self, error: BaseException) -> None:
         self.stats.failures += 1
-        self.stats.errors.append(type(error).__name__)
         logger.warning("relay batch failed, retrying: %s: %s", type(error).__name__, error)
         if isinstance(error, psycopg.Error) and self._connection is not None:
             await self._connection.close()
