@@ -14,9 +14,9 @@ from sqlalchemy import BigInteger, Column, DateTime, Identity, Integer, Text, te
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-# What changed (the `event_type` of the assignment's task events; users have the same three
-# without "completed"). The CloudEvents type is "com.taskapi.<kind>.<event_type>".
-EventKind = Literal["task", "user"]
+# What changed: the `event_type` of the assignment's task events (users have the same three
+# without "completed"; a reminder's is "due"). The CloudEvents type is
+# "com.taskapi.<kind>.<event_type>", kind "task", "user" or "reminder".
 EventType = Literal["created", "updated", "completed", "deleted"]
 
 
