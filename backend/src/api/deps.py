@@ -157,15 +157,19 @@ class CallerTasks:
         return self.caller.user_id
 
 
+# The path's {user_id}, as every per-user route declares it.
+PathUserId = Annotated[
+    str,
+    Path(
+        max_length=255,
+        description="The caller: the token's `sub`, or the UUID the service derives from it.",
+    ),
+]
+
+
 async def get_caller_tasks(
     request: Request,
-    user_id: Annotated[
-        str,
-        Path(
-            max_length=255,
-            description="The caller: the token's `sub`, or the UUID the service derives from it.",
-        ),
-    ],
+    user_id: PathUserId,
 ) -> CallerTasks:
     """In order: the request's shape (415, 422), the token (401), the path's owner (403,
     before any SQL), the schema (503), a write's Idempotency-Key (pending, for its first write)."""
@@ -188,13 +192,7 @@ TaskAccess = Annotated[CallerTasks, Depends(get_caller_tasks)]
 
 async def get_path_caller(
     request: Request,
-    user_id: Annotated[
-        str,
-        Path(
-            max_length=255,
-            description="The caller: the token's `sub`, or the UUID the service derives from it.",
-        ),
-    ],
+    user_id: PathUserId,
 ) -> Claims:
     """The caller the path names (401, 403), without the database: for a route that reads
     none (live updates hold no connection)."""
