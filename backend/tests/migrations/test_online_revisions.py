@@ -117,6 +117,15 @@ class Writers:
             thread.join(timeout=30)
 
 
+def basic_rows(url: URL) -> DictRow | None:
+    """The seeded tasks (not the writers'), as a count and a sum of ids: a downgrade keeps
+    them."""
+    with connect(url) as conn:
+        return conn.execute(
+            "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
+        ).fetchone()
+
+
 def upgrade_while_writing(url: URL, revision: str, name: str, *, tags: bool = False) -> None:
     """`alembic upgrade <revision>` while the writers write: no write may wait LOCK_TIMEOUT
     for a lock (it fails, and is in `writers.errors`); prints the longest wait of a write."""
@@ -135,8 +144,7 @@ def upgrade_while_writing(url: URL, revision: str, name: str, *, tags: bool = Fa
 
 
 def test_revisions_005_and_006_keep_writers_flowing_on_a_million_tasks(million: URL) -> None:
-    with connect(million) as conn:
-        basic_before = conn.execute("SELECT count(*) AS n, sum(id) AS s FROM tasks").fetchone()
+    basic_before = basic_rows(million)
     upgrade_while_writing(million, "006", "005+006")
     with connect(million) as conn:
         invalid = conn.execute(
@@ -149,11 +157,7 @@ def test_revisions_005_and_006_keep_writers_flowing_on_a_million_tasks(million: 
 
     # Rolled back and forward again: the Basic data survives both ways.
     assert run_alembic(million, "downgrade", "004").returncode == 0
-    with connect(million) as conn:
-        rows = conn.execute(
-            "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
-        ).fetchone()
-        assert rows == basic_before
+    assert basic_rows(million) == basic_before
     assert run_alembic(million, "upgrade", "006").returncode == 0
 
 
@@ -178,10 +182,7 @@ def test_revisions_008_to_010_keep_writers_flowing_and_number_every_change(milli
     """008 (tables, columns without a rewrite, the sequence and tombstone triggers: one short
     transaction), 009 (the sync index, CONCURRENTLY) and 010 (a nullable column on
     idempotency_keys), writers inserting, completing and retagging throughout."""
-    with connect(million) as conn:
-        basic_before = conn.execute(
-            "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
-        ).fetchone()
+    basic_before = basic_rows(million)
     upgrade_while_writing(million, "010", "008-010", tags=True)
     with connect(million) as conn:
         invalid = conn.execute(
@@ -201,11 +202,7 @@ def test_revisions_008_to_010_keep_writers_flowing_and_number_every_change(milli
         ).fetchone()
         assert repeated == {"n": 0}
     assert run_alembic(million, "downgrade", "007").returncode == 0
-    with connect(million) as conn:
-        rows = conn.execute(
-            "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
-        ).fetchone()
-        assert rows == basic_before
+    assert basic_rows(million) == basic_before
     assert run_alembic(million, "upgrade", "010").returncode == 0
 
 
@@ -214,10 +211,7 @@ def test_revisions_011_and_012_keep_writers_flowing_and_record_every_change(mill
     and 012 (a new table, and the index of pending reminders, CONCURRENTLY), writers
     inserting, completing and retagging throughout: every write after 011 committed is one
     event, numbered in the order its user's writes committed."""
-    with connect(million) as conn:
-        basic_before = conn.execute(
-            "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
-        ).fetchone()
+    basic_before = basic_rows(million)
     upgrade_while_writing(million, "012", "011+012", tags=True)
     with connect(million) as conn:
         events = conn.execute(
@@ -234,9 +228,5 @@ def test_revisions_011_and_012_keep_writers_flowing_and_record_every_change(mill
         ).fetchone()
         assert out_of_order == {"n": 0}
     assert run_alembic(million, "downgrade", "010").returncode == 0
-    with connect(million) as conn:
-        rows = conn.execute(
-            "SELECT count(*) AS n, sum(id) AS s FROM tasks WHERE title <> 'online'"
-        ).fetchone()
-        assert rows == basic_before
+    assert basic_rows(million) == basic_before
     assert run_alembic(million, "upgrade", "head").returncode == 0
