@@ -21,6 +21,7 @@ How (docs/api.md, "Retries"; the statements: src/repositories/idempotency.py):
 
 import contextlib
 import hashlib
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,8 +72,15 @@ class ReplayedResponse(Exception):  # noqa: N818 (a way out of the dependency, n
         self.response = response
 
 
+# The common key: a quoted sf-string without escapes or parameters, whose value is what lies
+# between the quotes. Matched without the full parser, which costs ten times as much.
+_PLAIN_KEY = re.compile(rf'"([ !#-\[\]-~]{{1,{IDEMPOTENCY_KEY_MAX_LENGTH}}})"')
+
+
 def parse_key(value: str) -> str:
     """The key of an `Idempotency-Key` header: an sf-string (RFC 8941), 1-255 characters."""
+    if plain := _PLAIN_KEY.fullmatch(value):
+        return plain[1]
     parsed: object = None
     with contextlib.suppress(http_sf.StructuredFieldError, UnicodeEncodeError, ValueError):
         parsed = http_sf.parse(value.encode("latin-1"), tltype="item")
@@ -231,7 +239,8 @@ async def claim_key(
 
 
 async def _fingerprint(request: Request) -> bytes:
-    digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode())
+    # The path the router matched (what `request.url.path` gives without building a URL).
+    digest = hashlib.sha256(f"{request.method} {request.scope['path']}\n".encode())
     digest.update(await request.body())
     return digest.digest()
 

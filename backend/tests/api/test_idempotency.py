@@ -4,9 +4,12 @@ concurrent and crash cases run on real servers: tests/api/test_idempotency_live.
 import uuid
 from typing import Any
 
+import http_sf
 import pytest
 from fastapi.testclient import TestClient
 
+from src.api.idempotency import parse_key
+from src.core.errors import InvalidFieldError
 from tests.support.api_users import ApiUser, create_task
 from tests.support.db import TestDb
 
@@ -101,6 +104,38 @@ def test_a_malformed_key_is_refused_and_nothing_is_written(
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["field"] == "header.Idempotency-Key"
     assert count_tasks(db, alice) == 0
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"8e03978e-40d5"',
+        '" !#[]~ "',  # the edges of the characters a plain sf-string holds
+        '"' + "".join(map(chr, range(0x20, 0x7F))).replace('"', "").replace("\\", "") + '"',
+        '"' + "k" * 255 + '"',
+        '"a\\"b"',  # escapes: the full parser's way
+        '"back\\\\slash"',
+        '"' + "k" * 256 + '"',
+        '"a";v=1',
+        '"caf\u00e9"',
+        '""',
+    ],
+)
+def test_a_key_is_read_as_the_structured_field_parser_reads_it(value: str) -> None:
+    """The fast path for plain keys agrees with http_sf: a string item of 1-255 characters
+    without parameters is its value; anything else is refused."""
+    expected: object = None
+    try:
+        parsed = http_sf.parse(value.encode("latin-1"), tltype="item")
+        if isinstance(parsed, tuple) and isinstance(parsed[0], str) and not parsed[1]:
+            expected = parsed[0] if 1 <= len(parsed[0]) <= 255 else None
+    except (http_sf.StructuredFieldError, UnicodeEncodeError, ValueError):
+        pass
+    if expected is None:
+        with pytest.raises(InvalidFieldError):
+            parse_key(value)
+    else:
+        assert parse_key(value) == expected
 
 
 def test_a_key_of_255_characters_is_accepted(client: TestClient, alice: ApiUser) -> None:
