@@ -334,8 +334,8 @@ def organization_section(r: Results) -> list[str]:
         f"First pages of 50 of the heavy user's list ({w} workers), the same run. "
         f"'{label(large)} / {label(small)}': throughput at the largest size over the smallest "
         f"(target ≥ {pct(ORGANIZATION_SCALE_TARGET)}); 'of list50': over the plain first page at "
-        f"the same size (searches: target ≥ {pct(SEARCH_TARGET)}); 'of s-due': the deep page "
-        "by due date over its first page (target ≥ 90%).",
+        f"the same size (searches: target ≥ {pct(SEARCH_TARGET)}, their only target); 'of s-due': "
+        "the deep page by due date over its first page (target ≥ 90%).",
         "",
     ]
     rows = []
@@ -345,8 +345,9 @@ def organization_section(r: Results) -> list[str]:
         scale = _ratio(b, a)
         of_plain = _ratio(b, plain)
         target_ok: bool | None = None if scale is None else scale >= ORGANIZATION_SCALE_TARGET
-        if key.startswith("q-") and of_plain is not None:
-            target_ok = bool(target_ok) and of_plain >= SEARCH_TARGET
+        if key.startswith("q-"):  # issue 12's target for a search is its share of list50 alone:
+            # a rare word matches nothing at 10^3, so its size ratio compares no page with one
+            target_ok = None if of_plain is None else of_plain >= SEARCH_TARGET
         deep = _ratio(b, r.get(large, w, "s-due")) if key == "deep-due" else None
         if deep is not None:
             target_ok = deep >= 0.90
