@@ -331,35 +331,36 @@ class Bench:
     def in_turn(
         self, server: Server, fixtures: Fixtures, key: str, create_rps: float | None
     ) -> dict[str, tuple[Measurement, list[float]]]:
-        """A keyed write (IN_TURN) and its plain twin, KEY_ROUNDS rounds in turn: the median
-        round of each by req/s, and every round's req/s; the twin under its in-turn key."""
+        """A keyed write (IN_TURN) and its plain twin, KEY_ROUNDS rounds in turn, the order
+        alternating: the median round of each by req/s, and every round's req/s; the twin
+        under its in-turn key."""
         twin = IN_TURN[key].key
         results: dict[str, list[Measurement]] = {twin: [], key: []}
-        for _ in range(KEY_ROUNDS):
-            plain = self.measure(server, fixtures, IN_TURN_PLAIN[key], create_rps)
-            results[twin].append(plain)
-            results[key].append(self.measure(server, fixtures, key, create_rps))
+        order = [(twin, IN_TURN_PLAIN[key]), (key, key)]
+        for round_number in range(KEY_ROUNDS):
+            for name, scenario in order if round_number % 2 == 0 else order[::-1]:
+                results[name].append(self.measure(server, fixtures, scenario, create_rps))
         return medians(results)
 
     def outbox_pairs(
         self, server: Server, fixtures: Fixtures, create_rps: float | None
     ) -> dict[str, tuple[Measurement, list[float]]]:
         """Create and PUT (when selected) with the outbox trigger on and off, KEY_ROUNDS rounds
-        in turn: the median round of each."""
+        in turn, the order alternating: the median round of each."""
         selected = {scenario.key for scenario in self.scenarios}
         results: dict[str, list[Measurement]] = {}
         for key, (on, off) in OUTBOX_PAIRS.items():
             if key not in selected:
                 continue
             results[on.key], results[off.key] = [], []
-            for _ in range(KEY_ROUNDS):
-                self.db.set_outbox_trigger(True)
-                results[on.key].append(self.measure(server, fixtures, key, create_rps))
-                self.db.set_outbox_trigger(False)
-                try:
-                    results[off.key].append(self.measure(server, fixtures, key, create_rps))
-                finally:
-                    self.db.set_outbox_trigger(True)
+            order = [(on.key, True), (off.key, False)]
+            for round_number in range(KEY_ROUNDS):
+                for name, enabled in order if round_number % 2 == 0 else order[::-1]:
+                    self.db.set_outbox_trigger(enabled)
+                    try:
+                        results[name].append(self.measure(server, fixtures, key, create_rps))
+                    finally:
+                        self.db.set_outbox_trigger(True)
         return medians(results)
 
     def prices(self, layout: Layout, fixtures: Fixtures) -> dict[str, Any]:  # reads only

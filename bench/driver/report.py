@@ -430,7 +430,8 @@ def offline_section(r: Results) -> list[str]:
         '<stamp>"`), so each write records its key with the row it wrote, in its own '
         "statement (no replay; the PUT completes a task that does not recur); against the same "
         f"write without a key, target ≥ {pct(KEY_TARGET)} (within 15%) at every size. Each "
-        f"pair is measured in turn, {KEY_ROUNDS} rounds each, and the medians compared (one "
+        f"pair is measured in turn, {KEY_ROUNDS} rounds each (which goes first alternating), and "
+        "the medians compared (one "
         "run each, minutes apart, moved by 20-30% on this machine). 'by CPU': the share the CPU "
         "per request predicts (the plain one's API + database CPU over this one's). The "
         "stored keys are deleted with the write scenarios' tasks.",
@@ -485,7 +486,8 @@ def events_section(r: Results, events: dict[str, Any] | None) -> list[str]:
         "as they are (revision 011's row trigger writes each change's event to outbox_events "
         "in the write's transaction) and with that trigger switched off (`ALTER TABLE tasks "
         f"DISABLE TRIGGER tasks_outbox`: the write as before 011), in turn, {KEY_ROUNDS} rounds "
-        "each, medians compared; the outbox is emptied before each round, as a running relay "
+        "each (which goes first alternating), medians compared; the outbox is emptied before "
+        "each round, as a running relay "
         f"keeps it. Target ≥ {pct(OUTBOX_TARGET)} (within 15%) at every size. A deletion's "
         "event is written by 008's tombstone trigger, which cannot be switched off apart: not "
         "measured.",
