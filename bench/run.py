@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -37,6 +38,8 @@ from driver.events import events as task_events
 from driver.load import Measurement, Wrk
 from driver.scenarios import (
     BARE,
+    BASELINE_ROUNDS,
+    BASELINE_SCENARIOS,
     BY_KEY,
     DB_FLOORS,
     FLOOR_ROUNDS,
@@ -137,6 +140,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="only the price list: each piece of per-request work switched off in turn",
     )
+    mode.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="only get, list50, create and put on a checkout of REF (e.g. 4b48530, the API before "
+        "the organization) and on this one, in turn, at the largest scale",
+    )
     mode.add_argument("--report-only", action="store_true", help="rewrite the docs from results")
     parser.add_argument(
         "--no-prices", action="store_true", help="the matrix without the price list (8 min)"
@@ -184,14 +193,14 @@ def medians(results: dict[str, list[Measurement]]) -> dict[str, tuple[Measuremen
 class Bench:
     """One invocation: the database, secrets, wrk settings, and the results collected."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, name: str = NAME, work: str = "work") -> None:
         self.args = args
         self.repo = args.repo.resolve()
         RESULTS_DIR.mkdir(exist_ok=True)
-        self.workdir = RESULTS_DIR / "work"
+        self.workdir = RESULTS_DIR / work
         self.workdir.mkdir(exist_ok=True)
         (RESULTS_DIR / "server.log").write_text("")  # the servers of this run only
-        self.db = BenchDatabase.create(self.repo / "backend", recreate=args.recreate_db)
+        self.db = BenchDatabase.create(self.repo / "backend", args.recreate_db, name)
         self.db.migrate()
         self.jwt_secret, self.cursor_secret = new_secret(), new_secret()
         self.env = server_environment(self.db.uri, self.jwt_secret, self.cursor_secret)
@@ -277,7 +286,7 @@ class Bench:
                 report_line(layout, "sql", f"pgbench {script}", result)
             for workers in self.args.workers:
                 with self.server(workers) as server:
-                    smoke_test(server, fixtures)
+                    smoke_test(server, fixtures, mcp=any(s in MCP for s in self.scenarios))
                     with self.server(workers, FRAMEWORK_APP) as ceiling:
                         floors = self.floors(server, ceiling, fixtures)
                     runs += in_rounds(layout, workers, floors)
@@ -350,7 +359,7 @@ class Bench:
         selected = {scenario.key for scenario in self.scenarios}
         results: dict[str, list[Measurement]] = {}
         for key, (on, off) in OUTBOX_PAIRS.items():
-            if key not in selected:
+            if key not in selected or not self.db.has_outbox():  # (--repo: before 011)
                 continue
             results[on.key], results[off.key] = [], []
             order = [(on.key, True), (off.key, False)]
@@ -443,6 +452,34 @@ class Bench:
         self.db.restore(layout)
         return {"tasks": layout.tasks, "profiles": profiles}
 
+    def baseline(self, ref: str) -> dict[str, Any]:
+        """Issue 12's "get, create and the plain first page stay within 10% of today's": the
+        same scenarios on a checkout of `ref` (the API before the organization) and on this
+        one, each with a database of its own seeded by its own seed.sql, at the largest scale,
+        2 workers, BASELINE_ROUNDS rounds each in turn, which side goes first alternating."""
+        tasks = max(self.args.scales)
+        checkout = baseline_checkout(ref)
+        other = argparse.Namespace(**{**vars(self.args), "repo": checkout, "recreate_db": True})
+        sides = {
+            "head": self,
+            "baseline": Bench(other, f"{NAME}_baseline", "work-baseline"),
+        }
+        prepared = {name: bench.prepare(tasks)[:2] for name, bench in sides.items()}
+        runs = []
+        order = list(sides)
+        for round_number in range(BASELINE_ROUNDS):
+            for name in order if round_number % 2 == 0 else order[::-1]:
+                bench, (layout, fixtures) = sides[name], prepared[name]
+                with bench.server(2) as server:
+                    smoke_test(server, fixtures, mcp=False)
+                    for key in BASELINE_SCENARIOS:
+                        result = bench.measure(server, fixtures, key, None)
+                        runs.append({"side": name, "scenario": key, **result.as_dict()})
+                        report_line(layout, "2w", f"{key} ({name} #{round_number + 1})", result)
+                bench.db.restore(layout)
+        head = _git_head(checkout)
+        return {"tasks": tasks, "ref": ref, "baseline_commit": head, "runs": runs}
+
     def ha(self) -> dict[str, Any]:
         """The same scenarios, 2 workers, at the smallest scale: on this run's server; on a
         pg_auto_failover formation of its own (a primary with a synchronous standby: every
@@ -479,18 +516,48 @@ class Bench:
         return {"tasks": tasks, "runs": runs}
 
 
+def baseline_checkout(ref: str) -> Path:
+    """A worktree of `ref` in bench-results/ (made once), using this checkout's virtualenv
+    (bench/README.md, "Measuring a change")."""
+    commit = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", f"{ref}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    path = RESULTS_DIR / f"baseline-{commit}"
+    if not path.exists():
+        subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "worktree", "add", "--detach", str(path), commit],
+            check=True,
+        )
+        (path / "backend" / ".venv").symlink_to(REPO_ROOT / "backend" / ".venv")
+    return path
+
+
+def _git_head(path: Path) -> str:
+    return subprocess.run(
+        ["git", "-C", str(path), "log", "-1", "--format=%h %s"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 # Writes pay the synchronous standby; reads may move to it.
 HA_SCENARIOS = ("create", "put", "toggle", "get", "list50")
 
 
-def smoke_test(server: Server, fixtures: Fixtures) -> None:
-    """One authenticated read, and the same read as an MCP tool call, before measuring, so
-    that a misconfiguration fails loudly (a tool error is an HTTP 200 that wrk would count
-    as a success)."""
+def smoke_test(server: Server, fixtures: Fixtures, mcp: bool = True) -> None:
+    """One authenticated read, and (`mcp`) the same read as an MCP tool call, before
+    measuring, so that a misconfiguration fails loudly (a tool error is an HTTP 200 that wrk
+    would count as a success)."""
     index, task_id = fixtures.targets.read_text().split("\n", 1)[0].split("\t")
     user = fixtures.users.read_text().splitlines()[int(index)].split("\t")
     auth = {"Authorization": f"Bearer {user[2]}"}
     _smoke(urllib.request.Request(f"{server.url}/api/{user[1]}/tasks/{task_id}", headers=auth))
+    if not mcp:  # no MCP scenario selected (or a checkout from before the MCP server)
+        return
     meta = {  # what bench/mcp.lua sends: the SDK client's 2026-07-28 form
         "io.modelcontextprotocol/protocolVersion": "2026-07-28",
         "io.modelcontextprotocol/clientInfo": {"name": "bench", "version": "1"},
@@ -581,6 +648,8 @@ def main(argv: list[str]) -> int:
             data, results_file = bench.ha(), RESULTS_DIR / "ha.json"
         elif args.events:
             data, results_file = task_events(bench), RESULTS_DIR / "events.json"
+        elif args.baseline:
+            data, results_file = bench.baseline(args.baseline), RESULTS_DIR / "baseline.json"
         elif args.prices:
             layout, fixtures, _ = bench.prepare(min(args.scales))
             data, results_file = bench.prices(layout, fixtures), RESULTS_DIR / "prices.json"

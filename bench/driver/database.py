@@ -48,7 +48,7 @@ class BenchDatabase:
     backend_dir: Path
 
     @classmethod
-    def create(cls, backend_dir: Path, recreate: bool = False) -> "BenchDatabase":
+    def create(cls, backend_dir: Path, recreate: bool = False, name: str = NAME) -> "BenchDatabase":
         from src.db.embedded import ensure_database
 
         server = _application_server_url()
@@ -57,11 +57,11 @@ class BenchDatabase:
             connection.autocommit = True
             try:
                 with connection.cursor() as cursor:
-                    cursor.execute(f'DROP DATABASE IF EXISTS "{NAME}"')
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             finally:
                 connection.close()
-        ensure_database(server, NAME)  # CREATE DATABASE when missing; nothing else there
-        return cls(server.set(database=NAME), backend_dir)
+        ensure_database(server, name)  # CREATE DATABASE when missing; nothing else there
+        return cls(server.set(database=name), backend_dir)
 
     @property
     def uri(self) -> str:
@@ -122,7 +122,9 @@ class BenchDatabase:
 
     # -- data ------------------------------------------------------------------------------
     def seed(self, layout: Layout) -> None:
-        sql = (BENCH_DIR / "seed.sql").read_text()
+        # The served checkout's own seed (--repo): an older schema has fewer columns to fill.
+        own = self.backend_dir.parent / "bench" / "seed.sql"
+        sql = (own if own.exists() else BENCH_DIR / "seed.sql").read_text()
         params = {"tasks": layout.tasks, "stride": layout.stride, "users": ORDINARY_USERS}
         with self.connect() as connection, connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -161,6 +163,15 @@ class BenchDatabase:
         row = cursor.fetchone()
         return bool(row and row[0])
 
+    def has_due_dates(self) -> bool:
+        """Whether the schema has revision 005's organization columns (not an older --repo's)."""
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT FROM information_schema.columns"
+                " WHERE table_name = 'tasks' AND column_name = 'due_date')"
+            )
+            return bool(cursor.fetchone()[0])
+
     @staticmethod
     def _has_idempotency_keys(cursor: Any) -> bool:
         """Whether the schema has revision 008's idempotency_keys (not an older --repo's)."""
@@ -173,12 +184,20 @@ class BenchDatabase:
         if self._has_idempotency_keys(cursor):
             cursor.execute("DELETE FROM idempotency_keys")
 
+    def has_outbox(self) -> bool:
+        """Whether the schema has revision 011's outbox (not an older --repo's)."""
+        with self.connect() as connection, connection.cursor() as cursor:
+            return self._outbox_exists(cursor)
+
     @staticmethod
-    def _clear_outbox(cursor: Any) -> None:
+    def _outbox_exists(cursor: Any) -> bool:
+        cursor.execute("SELECT to_regclass('outbox_events') IS NOT NULL")
+        return bool(cursor.fetchone()[0])
+
+    def _clear_outbox(self, cursor: Any) -> None:
         """Empty revision 011's outbox (the seed's and the write scenarios' events), as a
         running relay keeps it (docs/events.md), when the schema has one."""
-        cursor.execute("SELECT to_regclass('outbox_events') IS NOT NULL")
-        if cursor.fetchone()[0]:
+        if self._outbox_exists(cursor):
             cursor.execute("TRUNCATE outbox_events")
 
     def set_outbox_trigger(self, enabled: bool) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 
 from driver.layout import BENCH_DIR, Layout
 from driver.scenarios import (
+    BASELINE_ROUNDS,
+    BASELINE_SCENARIOS,
     BY_KEY,
     KEY_ROUNDS,
     MCP,
@@ -369,6 +371,69 @@ def organization_section(r: Results) -> list[str]:
     header += [f"{label(large)} / {label(small)}", "of list50", "of s-due", "p50", "p99"]
     header += ["errors", "target"]
     return [*out, *table(header, rows, "l" + "r" * 9), ""]
+
+
+BASELINE_TARGET = 0.90  # issue 12: within 10% of the API before the organization
+
+
+def baseline_section(baseline: dict[str, Any] | None) -> list[str]:
+    """Issue 12's "get, create and the plain first page stay within 10% of today's": the
+    same scenarios on the API before the organization and on this one, in turn (--baseline)."""
+    if baseline is None:
+        return []
+    out = [
+        "## The Basic routes against the API before the organization (issue 12)",
+        "",
+        f"`bench/run.py --baseline {baseline['ref']}` ({baseline['baseline_commit']}): the API "
+        "before priorities, tags, due dates and everything since (sync, idempotency keys, the "
+        "outbox), served from a worktree of that commit and seeded by its own seed.sql in a "
+        f"database of its own, and this checkout, {label(baseline['tasks'])} tasks, 2 workers, "
+        f"{BASELINE_ROUNDS} rounds each in turn (which goes first alternating); medians. "
+        f'Target: this API ≥ {pct(BASELINE_TARGET)} of the one before ("within 10% of '
+        "today's figures\"). 'by CPU': the share the CPU per request predicts (API + "
+        "database).",
+        "",
+    ]
+    rows = []
+    for key in BASELINE_SCENARIOS:
+        sides = {}
+        for side in ("baseline", "head"):
+            runs = [
+                run for run in baseline["runs"] if run["side"] == side and run["scenario"] == key
+            ]
+            if runs:
+                sides[side] = (sorted(runs, key=lambda run: run["rps"])[len(runs) // 2], runs)
+        if len(sides) < 2:
+            continue
+        (before, before_runs), (now, now_runs) = sides["baseline"], sides["head"]
+        ratio = now["rps"] / before["rps"]
+        cpu_before = _total_cpu(before)
+        cpu_now = _total_cpu(now)
+        by_cpu = cpu_before / cpu_now if cpu_before and cpu_now else None
+        rounds = ", ".join(num(run["rps"]) for run in before_runs)
+        rounds += " / " + ", ".join(num(run["rps"]) for run in now_runs)
+        rows.append(
+            [
+                BY_KEY[key].title,
+                num(before["rps"]),
+                num(now["rps"]),
+                pct(ratio),
+                _cpu(cpu_before),
+                _cpu(cpu_now),
+                pct(by_cpu),
+                rounds,
+                str(before["errors"] + now["errors"]),
+                verdict(ratio >= BASELINE_TARGET),
+            ]
+        )
+    header = ["scenario", "before req/s", "now req/s", "now / before", "CPU µs/req before"]
+    header += ["now", "by CPU", "rounds: before / now", "errors", "target"]
+    return [*out, *table(header, rows), ""]
+
+
+def _total_cpu(run: dict[str, Any]) -> float | None:
+    api, db = run.get("api_cpu_us"), run.get("db_cpu_us")
+    return api + db if api is not None and db is not None else None
 
 
 def mcp_section(r: Results) -> list[str]:
@@ -930,6 +995,7 @@ def write(results_dir: Path, doc: Path, plot: Path) -> None:
     ha = _load(results_dir, "ha")
     prices = _load(results_dir, "prices")
     events = _load(results_dir, "events")
+    baseline = _load(results_dir, "baseline")
     if matrix is None:
         raise SystemExit(f"no {results_dir / 'matrix.json'}: run the benchmark first")
     r = Results(matrix)
@@ -950,6 +1016,7 @@ def write(results_dir: Path, doc: Path, plot: Path) -> None:
         *scale_section(r),
         *scenario_tables(r),
         *organization_section(r),
+        *baseline_section(baseline),
         *mcp_section(r),
         *offline_section(r),
         *events_section(r, events),
