@@ -24,9 +24,10 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from driver.layout import BENCH_DIR, DOC, PLOT, REPO_ROOT, RESULTS_DIR, Layout
 
@@ -345,10 +346,8 @@ class Bench:
         under its in-turn key."""
         twin = IN_TURN[key].key
         results: dict[str, list[Measurement]] = {twin: [], key: []}
-        order = [(twin, IN_TURN_PLAIN[key]), (key, key)]
-        for round_number in range(KEY_ROUNDS):
-            for name, scenario in order if round_number % 2 == 0 else order[::-1]:
-                results[name].append(self.measure(server, fixtures, scenario, create_rps))
+        for _, (name, scenario) in alternating([(twin, IN_TURN_PLAIN[key]), (key, key)]):
+            results[name].append(self.measure(server, fixtures, scenario, create_rps))
         return medians(results)
 
     def outbox_pairs(
@@ -362,14 +361,12 @@ class Bench:
             if key not in selected or not self.db.has_outbox():  # (--repo: before 011)
                 continue
             results[on.key], results[off.key] = [], []
-            order = [(on.key, True), (off.key, False)]
-            for round_number in range(KEY_ROUNDS):
-                for name, enabled in order if round_number % 2 == 0 else order[::-1]:
-                    self.db.set_outbox_trigger(enabled)
-                    try:
-                        results[name].append(self.measure(server, fixtures, key, create_rps))
-                    finally:
-                        self.db.set_outbox_trigger(True)
+            for _, (name, enabled) in alternating([(on.key, True), (off.key, False)]):
+                self.db.set_outbox_trigger(enabled)
+                try:
+                    results[name].append(self.measure(server, fixtures, key, create_rps))
+                finally:
+                    self.db.set_outbox_trigger(True)
         return medians(results)
 
     def prices(self, layout: Layout, fixtures: Fixtures) -> dict[str, Any]:  # reads only
@@ -466,19 +463,17 @@ class Bench:
         }
         prepared = {name: bench.prepare(tasks)[:2] for name, bench in sides.items()}
         runs = []
-        order = list(sides)
-        for round_number in range(BASELINE_ROUNDS):
-            for name in order if round_number % 2 == 0 else order[::-1]:
-                bench, (layout, fixtures) = sides[name], prepared[name]
-                with bench.server(2) as server:
-                    smoke_test(server, fixtures, mcp=False)
-                    for key in BASELINE_SCENARIOS:
-                        result = bench.measure(server, fixtures, key, None)
-                        runs.append({"side": name, "scenario": key, **result.as_dict()})
-                        report_line(layout, "2w", f"{key} ({name} #{round_number + 1})", result)
-                bench.db.restore(layout)
-        head = _git_head(checkout)
-        return {"tasks": tasks, "ref": ref, "baseline_commit": head, "runs": runs}
+        for round_number, name in alternating(list(sides), BASELINE_ROUNDS):
+            bench, (layout, fixtures) = sides[name], prepared[name]
+            with bench.server(2) as server:
+                smoke_test(server, fixtures, mcp=False)
+                for key in BASELINE_SCENARIOS:
+                    result = bench.measure(server, fixtures, key, None)
+                    runs.append({"side": name, "scenario": key, **result.as_dict()})
+                    report_line(layout, "2w", f"{key} ({name} #{round_number + 1})", result)
+            bench.db.restore(layout)
+        commit = _git(checkout, "log", "-1", "--format=%h %s")
+        return {"tasks": tasks, "ref": ref, "baseline_commit": commit, "runs": runs}
 
     def ha(self) -> dict[str, Any]:
         """The same scenarios, 2 workers, at the smallest scale: on this run's server; on a
@@ -516,32 +511,33 @@ class Bench:
         return {"tasks": tasks, "runs": runs}
 
 
+T = TypeVar("T")
+
+
+def alternating(order: list[T], rounds: int = KEY_ROUNDS) -> Iterator[tuple[int, T]]:
+    """(round, item): each item of `order` once per round, which goes first alternating, so
+    that a trend over the rounds (tasks warming, autovacuum) weighs on every item alike."""
+    for round_number in range(rounds):
+        for item in order if round_number % 2 == 0 else order[::-1]:
+            yield round_number, item
+
+
 def baseline_checkout(ref: str) -> Path:
     """A worktree of `ref` in bench-results/ (made once), using this checkout's virtualenv
     (bench/README.md, "Measuring a change")."""
-    commit = subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", f"{ref}^{{commit}}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    commit = _git(REPO_ROOT, "rev-parse", "--short", f"{ref}^{{commit}}")
     path = RESULTS_DIR / f"baseline-{commit}"
     if not path.exists():
-        subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "worktree", "add", "--detach", str(path), commit],
-            check=True,
-        )
+        _git(REPO_ROOT, "worktree", "add", "--detach", str(path), commit)
         (path / "backend" / ".venv").symlink_to(REPO_ROOT / "backend" / ".venv")
     return path
 
 
-def _git_head(path: Path) -> str:
-    return subprocess.run(
-        ["git", "-C", str(path), "log", "-1", "--format=%h %s"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+def _git(repo: Path, *command: str) -> str:
+    result = subprocess.run(
+        ["git", "-C", str(repo), *command], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
 
 
 # Writes pay the synchronous standby; reads may move to it.
