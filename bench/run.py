@@ -358,7 +358,7 @@ class Bench:
         selected = {scenario.key for scenario in self.scenarios}
         results: dict[str, list[Measurement]] = {}
         for key, (on, off) in OUTBOX_PAIRS.items():
-            if key not in selected or not self.db.has_outbox():  # (--repo: before 011)
+            if key not in selected or not self.db.has("outbox_events"):  # (--repo: before 011)
                 continue
             results[on.key], results[off.key] = [], []
             for _, (name, enabled) in alternating([(on.key, True), (off.key, False)]):

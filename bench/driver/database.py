@@ -152,7 +152,7 @@ class BenchDatabase:
     def vacuum(self) -> None:
         """Statistics and the visibility map, as autovacuum would leave a settled table."""
         with self.connect(autocommit=True) as connection, connection.cursor() as cursor:
-            keys = ", idempotency_keys" if self._has_idempotency_keys(cursor) else ""
+            keys = ", idempotency_keys" if self._has(cursor, "idempotency_keys") else ""
             cursor.execute(f"VACUUM (ANALYZE) users, tasks{keys}")
             if self._superuser(cursor):  # write the seeded pages out now, not mid-measurement
                 cursor.execute("CHECKPOINT")
@@ -172,32 +172,27 @@ class BenchDatabase:
             )
             return bool(cursor.fetchone()[0])
 
+    def has(self, relation: str) -> bool:
+        """Whether the schema has `relation` (an older --repo's may not: revision 008's
+        idempotency_keys, 011's outbox_events)."""
+        with self.connect() as connection, connection.cursor() as cursor:
+            return self._has(cursor, relation)
+
     @staticmethod
-    def _has_idempotency_keys(cursor: Any) -> bool:
-        """Whether the schema has revision 008's idempotency_keys (not an older --repo's)."""
-        cursor.execute("SELECT to_regclass('idempotency_keys') IS NOT NULL")
+    def _has(cursor: Any, relation: str) -> bool:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (relation,))
         return bool(cursor.fetchone()[0])
 
     def _clear_idempotency_keys(self, cursor: Any) -> None:
         """Drop the stored responses of create-key and put-key (only the benchmark writes
         them here), when the schema has them."""
-        if self._has_idempotency_keys(cursor):
+        if self._has(cursor, "idempotency_keys"):
             cursor.execute("DELETE FROM idempotency_keys")
-
-    def has_outbox(self) -> bool:
-        """Whether the schema has revision 011's outbox (not an older --repo's)."""
-        with self.connect() as connection, connection.cursor() as cursor:
-            return self._outbox_exists(cursor)
-
-    @staticmethod
-    def _outbox_exists(cursor: Any) -> bool:
-        cursor.execute("SELECT to_regclass('outbox_events') IS NOT NULL")
-        return bool(cursor.fetchone()[0])
 
     def _clear_outbox(self, cursor: Any) -> None:
         """Empty revision 011's outbox (the seed's and the write scenarios' events), as a
         running relay keeps it (docs/events.md), when the schema has one."""
-        if self._outbox_exists(cursor):
+        if self._has(cursor, "outbox_events"):
             cursor.execute("TRUNCATE outbox_events")
 
     def set_outbox_trigger(self, enabled: bool) -> None:
