@@ -4,9 +4,10 @@
 guide's troubleshooting advice (`alembic stamp head` on tables made by hand) therefore leaves
 a database that claims the head and lacks everything after revision 001, and it answered 500
 on the first list. Each revision declares, in `SCHEMA_OBJECTS`, objects it creates (tables,
-indexes, functions, types, columns as `table.column`); one query asks PostgreSQL which of
-them exist (`to_regclass`, `to_regprocedure`, `to_regtype`, pg_attribute: NULL for a missing
-name, no error), and `SchemaObjects` answers:
+indexes, functions, types, columns as `table.column`, storage parameters of an index as
+`table.index:name=value`); one query asks PostgreSQL which of them exist (`to_regclass`,
+`to_regprocedure`, `to_regtype`, pg_attribute, pg_class.reloptions: NULL for a missing name, no
+error), and `SchemaObjects` answers:
 
 - `shown_revision`: the last revision whose objects, and those of every revision before it,
   all exist: what the database really holds;
@@ -34,7 +35,9 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Text,
+    any_,
     bindparam,
+    case,
     column,
     func,
     literal_column,
@@ -73,12 +76,39 @@ def _column_number(name: ColumnElement[str]) -> ColumnElement[Any]:
     )
 
 
+_PG_CLASS = table("pg_class", column("oid"), column("reloptions"), schema="pg_catalog")
+
+
+def _index_option(name: ColumnElement[str]) -> ColumnElement[Any]:
+    """A storage parameter named `table.index:option=value`: 1 when the index has it, NULL
+    when it lacks it. Where the table exists without the index, it shows too: an index built
+    only on some servers (revision 006's trigram indexes, where pg_trgm is) has nothing to set
+    elsewhere, and the revision that builds it shows whether that ran."""
+    colon: ColumnElement[str] = literal_column("':'")
+    dot: ColumnElement[str] = literal_column("'.'")
+    first: ColumnElement[int] = literal_column("1")
+    second: ColumnElement[int] = literal_column("2")
+    qualified = func.split_part(name, colon, first)
+    index = func.to_regclass(func.split_part(qualified, dot, second))
+    table_exists = func.to_regclass(func.split_part(qualified, dot, first)).is_not(None)
+    has_option = (
+        select(first)
+        .where(
+            _PG_CLASS.c.oid == index,
+            func.split_part(name, colon, second) == any_(_PG_CLASS.c.reloptions),
+        )
+        .scalar_subquery()
+    )
+    return case((index.is_(None), case((table_exists, first))), else_=has_option)
+
+
 # The lookup function for each kind of object; each returns NULL for a name that is absent.
 _LOOKUPS: Mapping[str, Callable[..., Any]] = {
     "relations": func.to_regclass,
     "functions": func.to_regprocedure,
     "types": func.to_regtype,
     "columns": _column_number,
+    "index_options": _index_option,
 }
 
 
@@ -92,6 +122,9 @@ class SchemaObject:
     def __str__(self) -> str:
         if self.kind in ("types", "columns"):
             return f"{self.kind[:-1]} {self.name}"
+        if self.kind == "index_options":
+            index, option = self.name.split(".", 1)[1].split(":", 1)
+            return f"option {option} on {index}"
         return self.name
 
 

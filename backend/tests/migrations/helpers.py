@@ -130,6 +130,12 @@ def execute(url: URL, sql: str) -> None:
         engine.dispose()
 
 
+def has_pg_trgm(url: URL) -> bool:
+    """Whether the server has pg_trgm, and so revision 006's trigram indexes (the embedded
+    pgserver has not)."""
+    return bool(query(url, "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'"))
+
+
 def tables(url: URL) -> set[str]:
     rows = query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
     return {str(name) for (name,) in rows}

@@ -75,7 +75,16 @@ def test_upgrade_head_and_downgrades(empty_database: URL) -> None:
     ok(run_alembic(empty_database, "downgrade", "-1"))
     previous = script_directory().get_revision(head()).down_revision
     assert versions(empty_database) == [previous]
-    assert previous == "011"  # 012 undone: the sent reminders and their index are gone
+    assert previous == "012"  # 013 undone: the trigram indexes' options are reset
+    options = query(
+        empty_database,
+        "SELECT count(*) FROM pg_class WHERE relname LIKE 'ix_tasks_%_trgm'"
+        " AND reloptions IS NOT NULL",
+    )
+    assert options == [(0,)]
+    assert tables(empty_database) == HEAD_TABLES
+    ok(run_alembic(empty_database, "downgrade", "-1"))
+    assert versions(empty_database) == ["011"]  # 012 undone: the sent reminders are gone
     assert "sent_reminders" not in tables(empty_database)
     ok(run_alembic(empty_database, "downgrade", "-1"))
     assert versions(empty_database) == ["010"]  # 011 undone: the outbox and its triggers
@@ -187,7 +196,10 @@ def test_the_guides_relation_already_exists_case_leads_to_the_one_safe_fix(
     refused = run_alembic(empty_database, "stamp", "head")  # the guide's advice
     assert refused.returncode != 0
     assert "Traceback" not in refused.stderr
-    later = [o for o in schema_objects().objects if o.revision != "001"]
+    # Options on indexes a hand-made database does not have (013's) count as shown.
+    later = [
+        o for o in schema_objects().objects if o.revision != "001" and o.kind != "index_options"
+    ]
     never_ran = ", ".join(sorted({o.revision for o in later}))
     assert refused.stdout.strip() == (
         f"FAILED: refusing to stamp {head()}: the database lacks "

@@ -1,5 +1,6 @@
-"""The task organization revisions (005, 006, 007), the sync revisions (008-010) and the
-outbox and reminders (011, 012) on a table of 10^6 tasks while the API writes.
+"""The task organization revisions (005, 006, 007), the sync revisions (008-010), the
+outbox and reminders (011, 012) and the trigram indexes' pending list (013) on a table of
+10^6 tasks while the API writes.
 
 Writers insert, update and complete tasks without pause while `alembic upgrade` runs
 005 (catalog changes under a short ACCESS EXCLUSIVE lock) and 006 (VALIDATE CONSTRAINT and
@@ -229,4 +230,79 @@ def test_revisions_011_and_012_keep_writers_flowing_and_record_every_change(mill
         assert out_of_order == {"n": 0}
     assert run_alembic(million, "downgrade", "010").returncode == 0
     assert basic_rows(million) == basic_before
+    assert run_alembic(million, "upgrade", "012").returncode == 0
+
+
+def pending_pages(url: URL) -> list[tuple[str, int, int | None]]:
+    """Each trigram index's pending list in pages, and its limit in kB (None: the server's
+    default, 4 MB); none where the server has no pg_trgm."""
+    with connect(url) as conn:
+        names = [
+            row["relname"]
+            for row in conn.execute(
+                "SELECT relname FROM pg_class WHERE relname LIKE 'ix_tasks_%_trgm' ORDER BY 1"
+            )
+        ]
+        if not names:
+            return []
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        rows = conn.execute(
+            "SELECT c.relname AS name, (gin_metapage_info(get_raw_page(c.relname::text, 0)))"
+            ".n_pending_pages AS pages, substring(array_to_string(c.reloptions, ',')"
+            " FROM 'gin_pending_list_limit=([0-9]+)')::int AS limit_kb"
+            " FROM pg_class AS c WHERE c.relname = ANY(%s) ORDER BY 1",
+            (names,),
+        ).fetchall()
+    return [(row["name"], row["pages"], row["limit_kb"]) for row in rows]
+
+
+def add_tasks(url: URL, count: int, title: str) -> None:
+    """`count` tasks with a title and a description (trigrams for both indexes)."""
+    with connect(url) as conn:
+        conn.execute(
+            "INSERT INTO tasks (user_id, title, description) SELECT user_id, %s || ' ' || id,"
+            " 'list ' || md5(id::text) FROM tasks WHERE id <= %s",
+            (title, count),
+        )
+
+
+def test_revision_013_keeps_writers_flowing_and_caps_the_pending_lists(million: URL) -> None:
+    """013 (ALTER INDEX ... SET on each trigram index, retried behind searches, then the
+    pending lists merged), writers inserting with titles and descriptions throughout, and
+    searches holding the indexes: afterwards each list stays within 256 kB (32 pages) under
+    more inserts, which under 4 MB grew past it."""
+    trigram = [name for name, _, _ in pending_pages(million)]
+    with connect(million) as conn:  # empty lists, then about 1 MB in each (under 4 MB)
+        for name in trigram:
+            conn.execute("SELECT gin_clean_pending_list(%s::regclass)", (name,))
+    add_tasks(million, 2_000, "pending")
+    before = pending_pages(million)
+    if trigram:
+        assert all(pages > 32 and limit is None for _, pages, limit in before), before
+
+    stop = threading.Event()
+
+    def search() -> None:  # searches in flight hold the indexes the ALTER must lock
+        with connect(million) as conn:
+            while not stop.is_set():
+                conn.execute("SELECT count(*) FROM tasks WHERE title ILIKE '%pending 1%'")
+
+    searcher = threading.Thread(target=search)
+    searcher.start()
+    try:
+        upgrade_while_writing(million, "013", "013", tags=True)
+    finally:
+        stop.set()
+        searcher.join(timeout=30)
+    merged = pending_pages(million)
+    add_tasks(million, 5_000, "after")
+    after = pending_pages(million)
+    assert all(pages <= 32 for _, pages, _ in merged), merged  # 013 merged what was pending
+    assert [name for name, _, _ in after] == trigram
+    assert all(pages <= 32 and limit == 256 for _, pages, limit in after), after
+
+    basic_before = basic_rows(million)
+    assert run_alembic(million, "downgrade", "012").returncode == 0
+    assert basic_rows(million) == basic_before
+    assert all(limit is None for _, _, limit in pending_pages(million))
     assert run_alembic(million, "upgrade", "head").returncode == 0

@@ -16,6 +16,7 @@ from tests.migrations.helpers import (
     SEED_DDL,
     SEED_TABLES,
     execute,
+    has_pg_trgm,
     query,
     tables,
     versions,
@@ -148,13 +149,18 @@ INDEXES_006 = [
         " (user_id, priority, id)",
     ),
 ]
-# Only where the server has pg_trgm (not the embedded pgserver): revision 006.
+# Only where the server has pg_trgm (not the embedded pgserver): revision 006, and from 013
+# with a pending list of 256 kB.
 TRIGRAM_INDEXES_006 = [
     (
         f"ix_tasks_{column}_trgm",
         f"CREATE INDEX ix_tasks_{column}_trgm ON public.tasks USING gin ({column} gin_trgm_ops)",
     )
     for column in ("description", "title")
+]
+TRIGRAM_INDEXES_013 = [
+    (name, f"{definition} WITH (gin_pending_list_limit='256')")
+    for name, definition in TRIGRAM_INDEXES_006
 ]
 FUNCTION_002 = ("set_updated_at", "", "trigger", "plpgsql")
 FUNCTION_004 = ("task_counts_apply", "", "trigger", "plpgsql")
@@ -246,10 +252,6 @@ def schema(request: pytest.FixtureRequest, databases: Databases) -> Iterator[URL
     databases.drop(url)
 
 
-def has_pg_trgm(url: URL) -> bool:
-    return bool(query(url, "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'"))
-
-
 def test_columns_types_nullability_and_defaults(schema: URL) -> None:
     revision = revision_of(schema)
     added: list[Column] = []
@@ -295,7 +297,8 @@ def test_indexes(schema: URL) -> None:
     revision = revision_of(schema)
     added = ([INDEX_003] if revision >= 3 else []) + ([INDEX_004] if revision >= 4 else [])
     if revision >= 6:
-        added += INDEXES_006 + (TRIGRAM_INDEXES_006 if has_pg_trgm(schema) else [])
+        trigram = TRIGRAM_INDEXES_013 if revision >= 13 else TRIGRAM_INDEXES_006
+        added += INDEXES_006 + (trigram if has_pg_trgm(schema) else [])
     if revision >= 9:
         added.append(INDEX_009)
     if revision >= 12:

@@ -10,7 +10,7 @@ from sqlalchemy.engine import URL
 
 from src.cli.migrate import status_of as status
 from src.db.schema_objects import SchemaObjects, alembic_script, schema_objects
-from tests.migrations.helpers import copy_of_alembic, head
+from tests.migrations.helpers import copy_of_alembic, execute, has_pg_trgm, head, query
 from tests.support.databases import alembic_config
 
 
@@ -23,6 +23,20 @@ def test_every_revision_declares_objects_of_its_own() -> None:
         assert [o for o in objects.objects if o.revision == revision], revision
 
 
+def shown_at(revision: str, url: URL) -> str:
+    """The revision a database at `revision` shows: itself, or the last of the revisions
+    after it that change nothing on this server (013 sets an option on the trigram indexes,
+    which a server without pg_trgm does not have)."""
+    revisions = schema_objects().revisions
+    shown = revision
+    for later in revisions[revisions.index(revision) + 1 :]:
+        own = [o for o in schema_objects().objects if o.revision == later]
+        if not all(o.kind == "index_options" for o in own) or has_pg_trgm(url):
+            break
+        shown = later
+    return shown
+
+
 def test_the_objects_show_each_revision_up_and_down(empty_database: URL) -> None:
     config = alembic_config(empty_database)
     assert status(empty_database).shown is None
@@ -32,15 +46,35 @@ def test_the_objects_show_each_revision_up_and_down(empty_database: URL) -> None
         command.upgrade(config, revision)
         reached = status(empty_database)
         assert (reached.shown, reached.missing, reached.current) == (
-            revision,
+            shown_at(revision, empty_database),
             (),
             revision == revisions[-1],
         )
     for revision in reversed(revisions[:-1]):
         command.downgrade(config, revision)
-        assert status(empty_database).shown == revision
+        assert status(empty_database).shown == shown_at(revision, empty_database)
     command.downgrade(config, "base")
     assert status(empty_database).shown is None
+
+
+def test_an_index_without_its_option_is_missing_the_revision_that_sets_it(
+    empty_database: URL,
+) -> None:
+    """Revision 013's option on the trigram indexes: shown where it is set and where there is
+    no such index; missing where the index exists without it."""
+    command.upgrade(alembic_config(empty_database), "head")
+    assert (status(empty_database).shown, status(empty_database).missing) == (head(), ())
+
+    if has_pg_trgm(empty_database):
+        execute(empty_database, "ALTER INDEX ix_tasks_title_trgm RESET (gin_pending_list_limit)")
+    else:  # the index 006 builds where pg_trgm is, without the option
+        execute(empty_database, "CREATE INDEX ix_tasks_title_trgm ON tasks USING gin (tags)")
+    reached = status(empty_database)
+    assert [str(o) for o in reached.missing] == [
+        "option gin_pending_list_limit=256 on ix_tasks_title_trgm"
+    ]
+    assert reached.shown == "012"
+    assert query(empty_database, "SELECT version_num FROM alembic_version") == [(head(),)]
 
 
 DROPPING_REVISION = '''"""A later revision that drops an object of 001

@@ -12,7 +12,7 @@ from src.repositories.schema import SchemaRepository
 
 router = APIRouter(tags=["health"])
 
-_READY_EXAMPLE = {"status": "ready", "revision": ["012"]}
+_READY_EXAMPLE = {"status": "ready", "revision": ["013"]}
 
 
 @router.get("/healthz", summary="The process is alive")
