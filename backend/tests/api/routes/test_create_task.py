@@ -41,6 +41,21 @@ def test_creates_the_task_with_location_and_etag(
     assert fetched.json() == task
 
 
+def test_the_location_is_the_new_tasks_absolute_url_without_the_query(
+    client: TestClient, alice: ApiUser
+) -> None:
+    response = client.post(
+        f"{alice.tasks_url}?from=widget",
+        json={"title": "Buy milk"},
+        headers={**alice.headers, "Host": "tasks.example.com:8443"},
+    )
+
+    assert response.status_code == 201
+    assert response.headers["location"] == (
+        f"http://tasks.example.com:8443{alice.tasks_url}/{response.json()['id']}"
+    )
+
+
 def test_the_first_post_provisions_the_caller_with_the_tokens_email(
     client: TestClient, db: TestDb, alice: ApiUser
 ) -> None:
