@@ -6,9 +6,9 @@ the index only when it outgrows `gin_pending_list_limit` (4 MB by default). Ever
 the whole list, so on a table that is written to a search paid for up to 4 MB of it: on the
 benchmark's 10^6 tasks, `q=audit` for the heavy user took 6.3 ms with 873 pending pages and
 0.33 ms with none (docs/performance.md). This revision caps each list at 256 kB (32 pages
-between the two indexes) and merges what is pending now, so that no writer pays for it.
-`fastupdate` stays on: without a list, every insert updates the GIN tree in place, which cost
-inserts a third of their rate (bench/closing-note.md).
+per index) and merges what is pending now, so that no writer pays for it. `fastupdate` stays
+on: without a list, every insert updates the GIN tree in place, which cost inserts over a
+third of their rate (bench/closing-note.md).
 
 Generated with `alembic revision --autogenerate --rev-id 013`, which found nothing (the
 trigram indexes are not in the models: alembic/env.py, TRIGRAM_INDEXES); written by hand.
