@@ -24,17 +24,15 @@ from pydantic import TypeAdapter
 
 URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 COLUMNS = ("created_at", "updated_at", "due_date", "remind_at")
-NAIVE = (
-    "SELECT i AS id, 'title ' || i AS title, ts AS created_at, ts AS updated_at,"
-    " ts AS due_date, NULL::timestamp AS remind_at"
+# A page's timestamp columns, each `{zone}`d: '' as stored, or converted in the query.
+PAGE = (
+    "SELECT i AS id, 'title ' || i AS title, ts{zone} AS created_at, ts{zone} AS updated_at,"
+    " ts{zone} AS due_date, NULL::timestamp{zone} AS remind_at"
     " FROM (SELECT i, now()::timestamp + i * interval '1 s' AS ts"
     " FROM generate_series(1, 50) AS i) AS s"
 )
-IN_SQL = NAIVE.replace(" AS created_at", " AT TIME ZONE 'UTC' AS created_at").replace(
-    " AS updated_at", " AT TIME ZONE 'UTC' AS updated_at"
-).replace("ts AS due_date", "ts AT TIME ZONE 'UTC' AS due_date").replace(
-    "NULL::timestamp AS remind_at", "NULL::timestamp AT TIME ZONE 'UTC' AS remind_at"
-)
+NAIVE = PAGE.format(zone="")
+IN_SQL = PAGE.format(zone=" AT TIME ZONE 'UTC'")
 
 
 def main() -> None:
